@@ -1,0 +1,186 @@
+"""Configuration classes, read from the environment (DESIGN.md section 8).
+
+`APP_ENV` picks the class: `production` (the default, so a forgotten setting fails safe),
+`development` or `testing`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
+
+WEAK_SECRETS = {"", "dev", "secret", "changeme", "change-me", "development", "test"}
+MIN_SECRET_LENGTH = 32
+
+
+def _int(name: str, default: int) -> int:
+    """Read an integer setting; a malformed value is a startup error, not a silent default."""
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _bool(name: str, default: bool) -> bool:
+    """Read a yes/no setting."""
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def default_database_url() -> str:
+    """SQLite file under instance/, the embedded default."""
+    return f"sqlite:///{INSTANCE_DIR / 'marketplace.sqlite3'}"
+
+
+def development_secret_key() -> str:
+    """A random key made once per checkout and kept in instance/, so sessions survive restarts."""
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or default_database_url()
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_RECORD_QUERIES = False
+
+    # Requests: photos are the largest legitimate bodies (a few per product from a phone).
+    MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)
+    MAX_FORM_MEMORY_SIZE = 2 * 1024 * 1024
+
+    SESSION_COOKIE_NAME = "bnn_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
+
+    WTF_CSRF_TIME_LIMIT = (
+        None  # the token lives as long as the session; slow phones fill forms slowly
+    )
+
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "marketplace" / "translations")
+    LANGUAGES = ("id", "en")
+    REPORT_TIMEZONE = os.environ.get("REPORT_TIMEZONE", "Asia/Jakarta")
+
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes")
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+
+    # Argon2id at or above OWASP's minimum (19 MiB, t=2, p=1); these are RFC 9106's low-memory set.
+    ARGON2_TIME_COST = _int("ARGON2_TIME_COST", 3)
+    ARGON2_MEMORY_COST = _int("ARGON2_MEMORY_COST", 65536)
+    ARGON2_PARALLELISM = _int("ARGON2_PARALLELISM", 4)
+    PASSWORD_RESET_MAX_AGE = 60 * 60
+
+    MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(INSTANCE_DIR / "media")
+    MEDIA_URL_PREFIX = "/media"
+
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = _int("MAIL_PORT", 587)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Toko BNN <noreply@stopnarkoba.id>")
+
+    STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+    STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
+    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+    STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+
+    ORDER_EXPIRY_MINUTES = _int("ORDER_EXPIRY_MINUTES", 60)
+    SITE_NAME = "Toko Pemberdayaan BNN"
+
+    @classmethod
+    def check(cls, config: dict) -> None:
+        """Refuse to start with settings that would be unsafe in this environment."""
+        key = config.get("SECRET_KEY") or ""
+        if key.lower() in WEAK_SECRETS or len(key) < MIN_SECRET_LENGTH:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a random value of at least "
+                f"{MIN_SECRET_LENGTH} characters (python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))')"
+            )
+
+
+class ProductionConfig(Config):
+    """Production: secure cookies, a strong SECRET_KEY or no start at all."""
+
+    ENV_NAME = "production"
+
+
+class DevelopmentConfig(Config):
+    """Development: a generated secret kept in instance/, mail printed to the console."""
+
+    ENV_NAME = "development"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
+
+    @classmethod
+    def check(cls, config: dict) -> None:
+        """Development makes a key on first use and keeps it in instance/."""
+        if not config.get("SECRET_KEY"):
+            config["SECRET_KEY"] = development_secret_key()
+
+
+class TestingConfig(Config):
+    """Tests: a throwaway database, mail captured in memory, cheap password hashing."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key-that-is-long-enough-0123456789"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    MAIL_BACKEND = "memory"
+    RATELIMIT_STORAGE_URI = "memory://"
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    ARGON2_PARALLELISM = 1
+    STRIPE_SECRET_KEY = ""
+    STRIPE_WEBHOOK_SECRET = ""
+    STRIPE_API_BASE = ""
+
+    @classmethod
+    def check(cls, config: dict) -> None:
+        """Tests use a fixed key."""
+
+
+CONFIGS = {
+    "production": ProductionConfig,
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+}
+
+
+def config_for(name: str | None) -> type[Config]:
+    """The config class for an APP_ENV value."""
+    name = (name or os.environ.get("APP_ENV") or "production").strip().lower()
+    if name not in CONFIGS:
+        raise RuntimeError(f"APP_ENV must be one of {', '.join(CONFIGS)}, got {name!r}")
+    return CONFIGS[name]

@@ -1,0 +1,69 @@
+"""BNN's empowerment marketplace: create_app() builds the Flask application."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from config import INSTANCE_DIR, config_for
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
+    """Build the application for an environment (`APP_ENV`), with optional setting overrides."""
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    config_class = config_for(env)
+    app.config.from_object(config_class)
+    if overrides:
+        app.config.update(overrides)
+    config_class.check(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from marketplace import models, web  # noqa: F401  (models: the whole schema for Alembic)
+
+    register_extensions(app)
+    register_blueprints(app)
+    web.register(app)
+
+    from marketplace.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extension objects of extensions.py to this app."""
+    from marketplace import i18n
+    from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from marketplace.accounts import sessions
+
+    sessions.configure(login_manager)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount each domain's blueprint."""
+    from marketplace.accounts.views import bp as accounts_bp
+    from marketplace.cart.views import bp as cart_bp
+    from marketplace.catalog.views import bp as catalog_bp
+    from marketplace.regions.views import bp as regions_bp
+
+    app.register_blueprint(catalog_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(regions_bp)
+    app.register_blueprint(cart_bp)

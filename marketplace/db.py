@@ -1,0 +1,134 @@
+"""Declarative base, shared column helpers and the one transaction helper, atomic()."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def now_utc() -> datetime:
+    """Current time in UTC, timezone-aware; every stored time is UTC (DESIGN.md section 3)."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A datetime stored as naive UTC and always read back as aware UTC.
+
+    SQLite keeps no time zone, PostgreSQL `timestamp` neither; storing naive UTC everywhere and
+    tagging it on the way out keeps comparisons right on both databases.
+    """
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        """Convert aware datetimes to naive UTC; refuse naive ones, which would be ambiguous."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        """Tag stored values as UTC."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    """Base of every model; constraint names are fixed so migrations stay stable."""
+
+    registry = sa.orm.registry(
+        metadata=sa.MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={datetime: UTCDateTime()},
+    )
+
+
+class TimestampMixin:
+    """created_at and updated_at, filled by the application in UTC."""
+
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """WAL and a busy timeout so concurrent requests wait instead of failing "database is locked".
+
+    The driver's own transaction handling is switched off so that _sqlite_begin() below decides
+    how each transaction starts.
+    """
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn):
+    """Start SQLite transactions ourselves: IMMEDIATE for writers, deferred for readers.
+
+    A deferred transaction that reads and then writes fails at once with SQLITE_BUSY when another
+    writer committed in between (the busy timeout cannot help there). Use cases that write ask
+    for `BEGIN IMMEDIATE` through atomic(), which takes the write lock up front and waits for it.
+    """
+    if conn.dialect.name != "sqlite":
+        return
+    if conn.get_execution_options().get("sqlite_immediate"):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+@contextmanager
+def atomic() -> Iterator[sa.orm.Session]:
+    """Run one use case in one transaction: commit at the end, roll back on any error.
+
+    Any transaction the request had already begun (reads, such as loading the current user) is
+    ended first, so the use case starts clean and, on SQLite, with the write lock. Callbacks
+    registered with after_commit() run once the commit has succeeded (mail, payment calls).
+    """
+    from marketplace.extensions import db
+
+    session = db.session()
+    if session.in_transaction():
+        session.commit()
+    session.connection(execution_options={"sqlite_immediate": True})
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        session.info.pop("after_commit", None)
+        raise
+    callbacks = session.info.pop("after_commit", [])
+    for callback in callbacks:
+        callback()
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run callback after the current atomic() block commits; dropped if it rolls back."""
+    from marketplace.extensions import db
+
+    db.session().info.setdefault("after_commit", []).append(callback)

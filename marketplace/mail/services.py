@@ -1,0 +1,113 @@
+"""Sending mail through one interface: the outbox, then a backend (console, memory or SMTP).
+
+A message is written to the outbox inside the transaction of the change it reports, and sent
+after that transaction commits. A mail server that is down loses nothing: `flask send-mail`
+sends what is still waiting.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import sys
+from email.message import EmailMessage
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+from marketplace.db import after_commit, atomic, now_utc
+from marketplace.extensions import db
+from marketplace.mail.models import OutboxMessage
+
+MAX_ATTEMPTS = 10
+
+
+def queue_mail(*, recipient: str, template: str, locale: str, kind: str = "", **context) -> None:
+    """Render `templates/mail/<template>.txt` in the recipient's language and put it in the outbox.
+
+    Call inside atomic(); the message is sent once that transaction commits.
+    The template's first line is the subject.
+    """
+    with force_locale(locale or "id"):
+        rendered = render_template(f"mail/{template}.txt", **context).strip()
+    subject, _, body = rendered.partition("\n")
+    message = OutboxMessage(
+        recipient=recipient, subject=subject.strip(), body=body.strip() + "\n", kind=kind
+    )
+    db.session.add(message)
+    db.session.flush()
+    message_id = message.id
+    after_commit(lambda: deliver_pending(ids=[message_id]))
+
+
+def deliver_pending(ids: list[int] | None = None, limit: int = 100) -> int:
+    """Send waiting messages (all, or those ids); returns how many went out.
+
+    A message that fails stays queued with its attempt counted.
+    """
+    query = sa.select(OutboxMessage).where(
+        OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS
+    )
+    if ids is not None:
+        query = query.where(OutboxMessage.id.in_(ids))
+    messages = db.session.scalars(query.order_by(OutboxMessage.id).limit(limit)).all()
+    sent = 0
+    backend = get_backend()
+    for message in messages:
+        try:
+            backend(message)
+        except (OSError, smtplib.SMTPException) as exc:
+            current_app.logger.warning("mail %s to be retried: %s", message.id, exc)
+            with atomic():
+                db.session.execute(
+                    sa.update(OutboxMessage)
+                    .where(OutboxMessage.id == message.id)
+                    .values(attempts=OutboxMessage.attempts + 1, last_error=str(exc)[:500])
+                )
+            continue
+        with atomic():
+            db.session.execute(
+                sa.update(OutboxMessage)
+                .where(OutboxMessage.id == message.id, OutboxMessage.sent_at.is_(None))
+                .values(sent_at=now_utc(), attempts=OutboxMessage.attempts + 1)
+            )
+        sent += 1
+    return sent
+
+
+def get_backend():
+    """The configured sender: `console` (development), `memory` (tests) or `smtp` (production)."""
+    name = current_app.config["MAIL_BACKEND"]
+    return {"console": send_console, "memory": send_memory, "smtp": send_smtp}[name]
+
+
+def send_console(message: OutboxMessage) -> None:
+    """Print the message: development has no mail server."""
+    print(
+        f"--- mail to {message.recipient}\nSubject: {message.subject}\n\n{message.body}---",
+        file=sys.stdout,
+        flush=True,
+    )
+
+
+def send_memory(message: OutboxMessage) -> None:
+    """Keep the message in the app, where tests read it."""
+    current_app.extensions.setdefault("mail_sent", []).append(
+        {"to": message.recipient, "subject": message.subject, "body": message.body}
+    )
+
+
+def send_smtp(message: OutboxMessage) -> None:
+    """Send through the configured SMTP server (STARTTLS when MAIL_USE_TLS)."""
+    config = current_app.config
+    email = EmailMessage()
+    email["From"] = config["MAIL_DEFAULT_SENDER"]
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    email.set_content(message.body)
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(email)
