@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from marketplace.errors import DomainError
 
@@ -24,6 +24,7 @@ def regions_load():
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command():
     """Create demo accounts and data (idempotent) and print the demo logins."""
     from marketplace.demo import DEMO_PASSWORD, seed_demo
@@ -37,6 +38,7 @@ def seed_demo_command():
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--email", required=True)
 @click.option("--password", required=True)
 @click.option("--role", required=True, type=click.Choice(["buyer", "artisan", "staff"]))
@@ -57,6 +59,7 @@ def create_user_command(email, password, role, scope, admin, name):
 
 
 @click.command("send-mail")
+@with_appcontext
 def send_mail_command():
     """Send the mail still waiting in the outbox."""
     from marketplace.mail.services import deliver_pending

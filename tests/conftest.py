@@ -97,9 +97,42 @@ def app(database, tmp_path):
         db.engine.dispose()
 
 
+class Make:
+    """Factories for view tests: each call runs in its own app context and returns a detached,
+    fully loaded object, so the test client's requests never share the test's session or `g`."""
+
+    def __init__(self, app):
+        self._app = app
+
+    def __getattr__(self, name):
+        from tests import factories
+
+        factory = getattr(factories, f"make_{name}")
+
+        def call(**kwargs):
+            with self._app.app_context():
+                obj = factory(**kwargs)
+                db.session.refresh(obj)
+                db.session.expunge(obj)
+                db.session.remove()
+                return obj
+
+        return call
+
+
+@pytest.fixture
+def make(app):
+    """`make.user(...)`, `make.artisan(...)`: test data for tests that use the client."""
+    return Make(app)
+
+
 @pytest.fixture
 def ctx(app):
-    """An application context for tests that call services directly (not through the client)."""
+    """An application context for tests that call services directly.
+
+    Do not combine with `client`: requests would share this context's session and `g`; view tests
+    use `make` instead.
+    """
     with app.app_context():
         yield app
         db.session.remove()

@@ -30,7 +30,7 @@ def make_user(
         scope = "national"
     with atomic():
         user = User(
-            email=email or f"user{n}@example.test",
+            email=email or f"user{n}@example.com",
             password_hash=passwords.hash_password(password),
             role=role,
             staff_scope=scope,
@@ -51,7 +51,7 @@ def make_artisan(
 ) -> Artisan:
     """A committed artisan account with its training record."""
     n = next(_seq)
-    user = make_user(role="artisan", email=email or f"artisan{n}@example.test")
+    user = make_user(role="artisan", email=email or f"artisan{n}@example.com")
     with atomic():
         artisan = Artisan(
             user_id=user.id,

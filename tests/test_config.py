@@ -1,0 +1,53 @@
+"""Configuration refuses unsafe production settings and makes development easy."""
+
+import pytest
+
+import config
+from marketplace import create_app
+
+
+@pytest.mark.parametrize("key", ["", "dev", "short-key", "changeme"])
+def test_production_refuses_to_start_without_a_strong_secret_key(key):
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app("production", {"SECRET_KEY": key, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_production_starts_with_a_strong_secret_key():
+    app = create_app(
+        "production", {"SECRET_KEY": "x9" * 24, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    )
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_development_makes_a_secret_key_once_and_keeps_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "INSTANCE_DIR", tmp_path)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = create_app("development", {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    second = create_app("development", {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert len(first.config["SECRET_KEY"]) >= 32
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_unknown_environment_name_is_an_error():
+    with pytest.raises(RuntimeError, match="APP_ENV"):
+        create_app("staging")
+
+
+def test_default_database_is_sqlite_under_instance():
+    assert config.default_database_url().startswith("sqlite:///")
+    assert config.default_database_url().endswith("instance/marketplace.sqlite3") or (
+        "marketplace.sqlite3" in config.default_database_url()
+    )
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app):
+    from sqlalchemy import text
+
+    from marketplace.extensions import db
+
+    if app.config["DATABASE_BACKEND"] != "sqlite":
+        pytest.skip("SQLite pragmas")
+    with app.app_context():
+        assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert db.session.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
