@@ -59,11 +59,24 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount each domain's blueprint."""
     from marketplace.accounts.views import bp as accounts_bp
+    from marketplace.api.views import bp as api_bp
+    from marketplace.artisans.views import bp as seller_bp
     from marketplace.cart.views import bp as cart_bp
     from marketplace.catalog.views import bp as catalog_bp
+    from marketplace.dashboard.views import bp as dashboard_bp
+    from marketplace.orders.views import bp as orders_bp
+    from marketplace.payments.views import bp as payments_bp
     from marketplace.regions.views import bp as regions_bp
 
-    app.register_blueprint(catalog_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(regions_bp)
-    app.register_blueprint(cart_bp)
+    for blueprint in (
+        catalog_bp,
+        accounts_bp,
+        regions_bp,
+        cart_bp,
+        orders_bp,
+        payments_bp,
+        seller_bp,
+        dashboard_bp,
+        api_bp,
+    ):
+        app.register_blueprint(blueprint)

@@ -76,3 +76,9 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(send_mail_command)
+    from marketplace.catalog.cli import commands as catalog_commands
+    from marketplace.dashboard.cli import commands as dashboard_commands
+    from marketplace.orders.cli import commands as orders_commands
+
+    for command in (*catalog_commands, *orders_commands, *dashboard_commands):
+        app.cli.add_command(command)

@@ -2,15 +2,35 @@
 
 from marketplace.accounts.models import PasswordResetToken, User
 from marketplace.artisans.models import Artisan, TrainingRecord
+from marketplace.audit.models import AuditEntry
+from marketplace.cart.models import CartItem
+from marketplace.catalog.models import Category, Product, ProductPhoto
 from marketplace.mail.models import OutboxMessage
+from marketplace.orders.models import Address, Order, OrderEvent, OrderLine, Shipment, ShippingRate
+from marketplace.payments.models import LedgerEntry, Payment, Payout, WebhookEvent
 from marketplace.regions.models import Province, Regency
 
 __all__ = [
+    "Address",
     "Artisan",
+    "AuditEntry",
+    "CartItem",
+    "Category",
+    "LedgerEntry",
+    "Order",
+    "OrderEvent",
+    "OrderLine",
     "OutboxMessage",
     "PasswordResetToken",
+    "Payment",
+    "Payout",
+    "Product",
+    "ProductPhoto",
     "Province",
     "Regency",
+    "Shipment",
+    "ShippingRate",
     "TrainingRecord",
     "User",
+    "WebhookEvent",
 ]

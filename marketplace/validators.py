@@ -9,39 +9,39 @@ from flask_babel import lazy_gettext as _l
 from wtforms import validators
 
 
-def Required():  # noqa: N802  (reads like the WTForms validators it wraps)
+def Required():
     """The field must be filled."""
     return validators.InputRequired(message=_l("Wajib diisi."))
 
 
-def Optional():  # noqa: N802
+def Optional():
     """The field may stay empty."""
     return validators.Optional()
 
 
-def MaxLength(n: int):  # noqa: N802
+def MaxLength(n: int):
     """At most n characters."""
     return validators.Length(max=n, message=_l("Maksimal %(max)d karakter.", max=n))
 
 
-def LengthBetween(low: int, high: int):  # noqa: N802
+def LengthBetween(low: int, high: int):
     """Between low and high characters."""
     return validators.Length(
         min=low, max=high, message=_l("Harus %(min)d sampai %(max)d karakter.", min=low, max=high)
     )
 
 
-def ValidEmail():  # noqa: N802
+def ValidEmail():
     """A well-formed e-mail address (deliverability is not checked: no network at form time)."""
     return validators.Email(message=_l("Alamat e-mail tidak valid."), check_deliverability=False)
 
 
-def SameAs(field: str):  # noqa: N802
+def SameAs(field: str):
     """Equal to another field (password confirmation)."""
     return validators.EqualTo(field, message=_l("Isian tidak sama."))
 
 
-def NumberBetween(low: int | None = None, high: int | None = None):  # noqa: N802
+def NumberBetween(low: int | None = None, high: int | None = None):
     """A number within bounds."""
     if low is not None and high is not None:
         message = _l("Harus antara %(min)s dan %(max)s.", min=low, max=high)

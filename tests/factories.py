@@ -79,3 +79,56 @@ def make_artisan(
             )
         )
     return artisan
+
+
+def make_category(*, slug: str | None = None, name_id: str = "", name_en: str = ""):
+    """A committed category."""
+    from marketplace.catalog.models import Category
+
+    n = next(_seq)
+    with atomic():
+        category = Category(
+            slug=slug or f"kategori-{n}",
+            name_id=name_id or f"Kategori {n}",
+            name_en=name_en or f"Category {n}",
+            position=n,
+        )
+        db.session.add(category)
+    return category
+
+
+def make_product(
+    *,
+    artisan_id: int | None = None,
+    category_id: int | None = None,
+    title: str | None = None,
+    description: str = "Dibuat dengan tangan.",
+    price_idr: int = 150_000,
+    stock: int = 10,
+    weight_grams: int = 500,
+    status: str = "active",
+):
+    """A committed product; makes a verified artisan and a category when none are given."""
+    from marketplace.catalog.models import Product
+    from marketplace.db import now_utc
+
+    n = next(_seq)
+    if artisan_id is None:
+        artisan_id = make_artisan().id
+    if category_id is None:
+        category_id = make_category().id
+    with atomic():
+        product = Product(
+            artisan_id=artisan_id,
+            category_id=category_id,
+            slug=f"produk-{n}",
+            title=title or f"Produk {n}",
+            description=description,
+            price_idr=price_idr,
+            stock=stock,
+            weight_grams=weight_grams,
+            status=status,
+            published_at=now_utc() if status == "active" else None,
+        )
+        db.session.add(product)
+    return product

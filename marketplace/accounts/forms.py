@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 
-from marketplace.accounts.passwords import MAX_LENGTH
 from marketplace.validators import MaxLength, Required, SameAs, ValidEmail
 
 

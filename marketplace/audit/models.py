@@ -1,0 +1,26 @@
+"""The audit log of staff decisions: who, when, what, why, and in which region."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from marketplace.db import Base, now_utc
+
+
+class AuditEntry(Base):
+    """One decision (verify, reject, suspend, confirm a transfer, record a payout, refund...)."""
+
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=now_utc, index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(sa.String(40))
+    subject_type: Mapped[str] = mapped_column(sa.String(30))
+    subject_id: Mapped[int]
+    # The regency the decision concerns, so staff see only the entries of their scope.
+    regency_code: Mapped[str | None] = mapped_column(sa.String(5), index=True)
+    reason: Mapped[str] = mapped_column(sa.Text, default="")

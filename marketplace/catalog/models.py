@@ -1,0 +1,82 @@
+"""Categories, products and their photos."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.db import Base, TimestampMixin
+
+
+class ProductStatus(enum.StrEnum):
+    """Only `active` products of verified artisans are visible to buyers."""
+
+    DRAFT = "draft"
+    ACTIVE = "active"
+    ARCHIVED = "archived"
+
+
+class Category(Base):
+    """A craft category with its Indonesian and English names."""
+
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    name_id: Mapped[str] = mapped_column(sa.String(80))
+    name_en: Mapped[str] = mapped_column(sa.String(80))
+    position: Mapped[int] = mapped_column(default=0)
+
+    def name(self, locale: str) -> str:
+        """The name in the page's language."""
+        return self.name_en if str(locale).startswith("en") else self.name_id
+
+
+class Product(TimestampMixin, Base):
+    """A handicraft listed by an artisan. Price in whole Rupiah; stock never below zero."""
+
+    __tablename__ = "products"
+    __table_args__ = (
+        sa.CheckConstraint("stock >= 0", name="stock_not_negative"),
+        sa.CheckConstraint("price_idr > 0", name="price_positive"),
+        sa.CheckConstraint("weight_grams > 0", name="weight_positive"),
+        sa.CheckConstraint("status IN ('draft', 'active', 'archived')", name="status_known"),
+        sa.Index("ix_products_status_artisan", "status", "artisan_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    artisan_id: Mapped[int] = mapped_column(sa.ForeignKey("artisans.id"), index=True)
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("categories.id"), index=True)
+    slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(120))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    price_idr: Mapped[int] = mapped_column(sa.BigInteger)
+    stock: Mapped[int] = mapped_column(default=0)
+    # Units sold over the product's life; with stock it gives the stock ever received.
+    sold_count: Mapped[int] = mapped_column(default=0)
+    weight_grams: Mapped[int] = mapped_column(default=500)
+    status: Mapped[str] = mapped_column(sa.String(16), default=ProductStatus.DRAFT.value)
+    published_at: Mapped[datetime | None]
+
+    photos: Mapped[list[ProductPhoto]] = relationship(
+        back_populates="product", order_by="ProductPhoto.position", lazy="raise"
+    )
+
+
+class ProductPhoto(Base):
+    """A photo of a product: a storage key of the media pipeline, its size and alt text."""
+
+    __tablename__ = "product_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id"), index=True)
+    key: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    width: Mapped[int]
+    height: Mapped[int]
+    alt_text: Mapped[str] = mapped_column(sa.String(200), default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    product: Mapped[Product] = relationship(back_populates="photos", lazy="raise")

@@ -1,0 +1,95 @@
+"""Payments, provider webhook events, the artisans' earnings ledger and payouts.
+
+Nothing here is ever deleted: these rows are the record of money.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from marketplace.db import Base, now_utc
+
+
+class Payment(Base):
+    """One attempt to pay an order through a provider (bank transfer or Stripe)."""
+
+    __tablename__ = "payments"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "status IN ('pending', 'succeeded', 'rejected', 'failed', 'refunded', 'expired')",
+            name="status_known",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), index=True)
+    provider: Mapped[str] = mapped_column(sa.String(20))
+    status: Mapped[str] = mapped_column(sa.String(16), default="pending", index=True)
+    amount_idr: Mapped[int] = mapped_column(sa.BigInteger)
+    currency: Mapped[str] = mapped_column(sa.String(3), default="IDR")
+    provider_reference: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
+    checkout_url: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    flagged: Mapped[bool] = mapped_column(default=False, index=True)
+    flag_reason: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class WebhookEvent(Base):
+    """A provider event, stored once by its id so that a repeated delivery does nothing."""
+
+    __tablename__ = "webhook_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(sa.String(20))
+    event_id: Mapped[str] = mapped_column(sa.String(255), unique=True)
+    event_type: Mapped[str] = mapped_column(sa.String(80))
+    order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("orders.id"), index=True)
+    received_at: Mapped[datetime] = mapped_column(default=now_utc)
+    payload: Mapped[str] = mapped_column(sa.Text)
+    outcome: Mapped[str] = mapped_column(sa.String(40), default="")
+    flagged: Mapped[bool] = mapped_column(default=False, index=True)
+    flag_reason: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class LedgerEntry(Base):
+    """An append-only line of an artisan's earnings: + sale, - refund/cancel, - payout.
+
+    A sale or its reversal is written at most once per shipment (unique kind + shipment).
+    """
+
+    __tablename__ = "ledger_entries"
+    __table_args__ = (
+        sa.UniqueConstraint("kind", "shipment_id", name="uq_ledger_entries_kind_shipment"),
+        sa.CheckConstraint("kind IN ('sale', 'reversal', 'payout')", name="kind_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    artisan_id: Mapped[int] = mapped_column(sa.ForeignKey("artisans.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    amount_idr: Mapped[int] = mapped_column(sa.BigInteger)
+    order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("orders.id"), index=True)
+    shipment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("shipments.id"))
+    payout_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payouts.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class Payout(Base):
+    """Money BNN paid out to an artisan against their ledger balance."""
+
+    __tablename__ = "payouts"
+    __table_args__ = (sa.CheckConstraint("amount_idr > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    artisan_id: Mapped[int] = mapped_column(sa.ForeignKey("artisans.id"), index=True)
+    amount_idr: Mapped[int] = mapped_column(sa.BigInteger)
+    paid_on: Mapped[date]
+    bank_reference: Mapped[str] = mapped_column(sa.String(80))
+    recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
