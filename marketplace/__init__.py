@@ -60,11 +60,14 @@ def register_blueprints(app: Flask) -> None:
     """Mount each domain's blueprint."""
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.api.views import bp as api_bp
+    from marketplace.artisans.staff_views import bp as staff_artisans_bp
     from marketplace.artisans.views import bp as seller_bp
     from marketplace.cart.views import bp as cart_bp
     from marketplace.catalog.views import bp as catalog_bp
     from marketplace.dashboard.views import bp as dashboard_bp
+    from marketplace.orders.staff_views import bp as staff_orders_bp
     from marketplace.orders.views import bp as orders_bp
+    from marketplace.payments.staff_views import bp as staff_payments_bp
     from marketplace.payments.views import bp as payments_bp
     from marketplace.regions.views import bp as regions_bp
 
@@ -77,6 +80,9 @@ def register_blueprints(app: Flask) -> None:
         payments_bp,
         seller_bp,
         dashboard_bp,
+        staff_artisans_bp,
+        staff_orders_bp,
+        staff_payments_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

@@ -4,6 +4,7 @@ from marketplace.accounts.models import PasswordResetToken, User
 from marketplace.artisans.models import Artisan, TrainingRecord
 from marketplace.audit.models import AuditEntry
 from marketplace.cart.models import CartItem
+from marketplace.catalog.cache import CatalogState
 from marketplace.catalog.models import Category, Product, ProductPhoto
 from marketplace.mail.models import OutboxMessage
 from marketplace.orders.models import Address, Order, OrderEvent, OrderLine, Shipment, ShippingRate
@@ -15,6 +16,7 @@ __all__ = [
     "Artisan",
     "AuditEntry",
     "CartItem",
+    "CatalogState",
     "Category",
     "LedgerEntry",
     "Order",

@@ -46,7 +46,7 @@ def _migrate(url: str) -> None:
             with db.engine.begin() as conn:
                 conn.execute(sa.text("DROP SCHEMA public CASCADE"))
                 conn.execute(sa.text("CREATE SCHEMA public"))
-        upgrade()
+        upgrade(revision="heads")
         load_regions()
         db.session.remove()
         db.engine.dispose()

@@ -9,6 +9,7 @@ from slugify import slugify
 from marketplace.accounts.models import User
 from marketplace.accounts.scope import covers
 from marketplace.artisans.models import Artisan, ArtisanStatus
+from marketplace.catalog.cache import bump_catalog_version
 from marketplace.db import atomic, now_utc
 from marketplace.errors import Conflict, NotFound
 from marketplace.extensions import db
@@ -60,6 +61,8 @@ def decide(*, staff: User, artisan_id: int, new_status: ArtisanStatus, reason: s
         ).rowcount
         if changed != 1:
             raise Conflict(_("Status perajin sudah berubah. Muat ulang halaman."))
+        # Verification and suspension change which products buyers see.
+        bump_catalog_version()
         if new_status is ArtisanStatus.SUSPENDED:
             db.session.execute(
                 sa.update(User)

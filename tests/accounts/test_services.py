@@ -30,9 +30,14 @@ def test_create_user_makes_staff_with_a_real_region(ctx):
 
 @pytest.mark.parametrize(
     ("role", "scope", "admin"),
-    [("staff", "99", False), ("staff", "32.99", False), ("buyer", "32", False), ("buyer", None, True),
-     ("chef", None, False)],
-)  # fmt: skip
+    [
+        ("staff", "99", False),
+        ("staff", "32.99", False),
+        ("buyer", "32", False),
+        ("buyer", None, True),
+        ("chef", None, False),
+    ],
+)
 def test_create_user_refuses_bad_roles_and_scopes(ctx, role, scope, admin):
     with pytest.raises(ValidationError):
         services.create_user(

@@ -116,7 +116,7 @@ def test_login_never_redirects_off_site(client, make, auth, target):
     )
     assert response.status_code == 302
     location = response.headers["Location"]
-    assert location == "/" or location.startswith("/") and not location.startswith("//")
+    assert location == "/" or (location.startswith("/") and not location.startswith("//"))
     assert "evil" not in location
 
 
