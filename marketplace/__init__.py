@@ -65,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.cart.views import bp as cart_bp
     from marketplace.catalog.views import bp as catalog_bp
     from marketplace.dashboard.views import bp as dashboard_bp
+    from marketplace.media.views import bp as media_bp
     from marketplace.orders.staff_views import bp as staff_orders_bp
     from marketplace.orders.views import bp as orders_bp
     from marketplace.payments.staff_views import bp as staff_payments_bp
@@ -75,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
         catalog_bp,
         accounts_bp,
         regions_bp,
+        media_bp,
         cart_bp,
         orders_bp,
         payments_bp,

@@ -43,7 +43,8 @@ def security_headers(response):
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if current_app.config.get("SESSION_COOKIE_SECURE"):
         response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    if current_user and getattr(current_user, "is_authenticated", False):
+    # Public responses (photos, static files) stay cacheable; pages of a logged-in user never are.
+    if not response.cache_control.public and getattr(current_user, "is_authenticated", False):
         response.headers["Cache-Control"] = "private, no-store"
         response.vary.add("Cookie")
     return response
