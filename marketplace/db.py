@@ -132,3 +132,14 @@ def after_commit(callback: Callable[[], None]) -> None:
     from marketplace.extensions import db
 
     db.session().info.setdefault("after_commit", []).append(callback)
+
+
+# Tables the migrations create outside the models: the per-database search index (an FTS5
+# virtual table and its shadow tables on SQLite). Alembic's comparison must leave them alone.
+UNMAPPED_TABLE_PREFIXES = ("product_search",)
+
+
+def include_in_schema_comparison(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic `include_object` hook: ignore the unmapped search tables and their indexes."""
+    table_name = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", "")
+    return not (table_name or "").startswith(UNMAPPED_TABLE_PREFIXES)

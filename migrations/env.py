@@ -101,6 +101,9 @@ def run_migrations_online():
         conf_args["process_revision_directives"] = process_revision_directives
     conf_args.setdefault("render_item", render_item)
     conf_args.setdefault("compare_type", True)
+    from marketplace.db import include_in_schema_comparison
+
+    conf_args.setdefault("include_object", include_in_schema_comparison)
 
     connectable = get_engine()
 

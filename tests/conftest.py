@@ -21,7 +21,7 @@ from marketplace.regions.services import load_regions
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
-KEPT_TABLES = {"alembic_version", "provinces", "regencies"}
+KEPT_TABLES = {"alembic_version", "provinces", "regencies", "catalog_state"}
 
 
 @dataclass

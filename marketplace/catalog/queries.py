@@ -1,0 +1,229 @@
+"""What buyers may see, in one place: the visibility rule and the lean queries built on it.
+
+THE rule (DESIGN.md section 4): a product is shown to buyers only while it is `active` and its
+artisan is `verified`. Every buyer-facing query (lists, search, counts, sitemap, product page,
+artisan page, related products, home) starts from visible_products() or, for artisans,
+visible_artisans(), so the rule cannot be forgotten in one place and kept in another.
+
+The queries select plain columns into small frozen dataclasses rather than ORM objects: cheaper
+to build, safe to cache, and they can never lazy-load anything (no N+1, no private column).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from marketplace.artisans.models import Artisan, ArtisanStatus
+from marketplace.catalog.models import Product, ProductPhoto, ProductStatus
+from marketplace.extensions import db
+
+
+def artisan_visible() -> sa.ColumnElement[bool]:
+    """An artisan's shop is public only while BNN has them verified."""
+    return Artisan.status == ArtisanStatus.VERIFIED.value
+
+
+def product_visible() -> sa.ColumnElement[bool]:
+    """The visibility rule; needs Product and Artisan in the FROM clause."""
+    return sa.and_(Product.status == ProductStatus.ACTIVE.value, artisan_visible())
+
+
+def visible_products(*columns) -> sa.Select:
+    """SELECT columns FROM products JOIN artisans WHERE the product is visible to buyers."""
+    return (
+        sa.select(*columns)
+        .select_from(Product)
+        .join(Artisan, Artisan.id == Product.artisan_id)
+        .where(product_visible())
+    )
+
+
+def visible_artisans(*columns) -> sa.Select:
+    """SELECT columns FROM artisans WHERE the shop is public."""
+    return sa.select(*columns).select_from(Artisan).where(artisan_visible())
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A stored photo: the media key, the largest variant's size and its alt text."""
+
+    key: str
+    width: int
+    height: int
+    alt: str
+
+
+@dataclass(frozen=True)
+class ProductCard:
+    """A product as a list shows it: no description, the first photo only."""
+
+    id: int
+    slug: str
+    title: str
+    price_idr: int
+    stock: int
+    shop_name: str
+    artisan_slug: str
+    regency_code: str
+    photo: Photo | None = None
+
+
+CARD_COLUMNS = (
+    Product.id,
+    Product.slug,
+    Product.title,
+    Product.price_idr,
+    Product.stock,
+    Artisan.shop_name,
+    Artisan.slug,
+    Artisan.regency_code,
+)
+
+
+def cards(stmt: sa.Select) -> list[ProductCard]:
+    """Run a select of CARD_COLUMNS and attach each product's first photo (one more query)."""
+    rows = [ProductCard(*row) for row in db.session.execute(stmt)]
+    return with_first_photos(rows)
+
+
+def with_first_photos(rows: list[ProductCard]) -> list[ProductCard]:
+    """The same cards with their first photo, fetched for all of them in one query."""
+    if not rows:
+        return rows
+    first = first_photos([row.id for row in rows])
+    return [replace(row, photo=first.get(row.id)) for row in rows]
+
+
+def first_photos(product_ids: Iterable[int]) -> dict[int, Photo]:
+    """product id -> its photo with the lowest position, in one query for all ids."""
+    ids = list(product_ids)
+    if not ids:
+        return {}
+    lowest = (
+        sa.select(ProductPhoto.product_id, sa.func.min(ProductPhoto.position).label("position"))
+        .where(ProductPhoto.product_id.in_(ids))
+        .group_by(ProductPhoto.product_id)
+        .subquery()
+    )
+    stmt = (
+        sa.select(
+            ProductPhoto.product_id,
+            ProductPhoto.key,
+            ProductPhoto.width,
+            ProductPhoto.height,
+            ProductPhoto.alt_text,
+        )
+        .join(
+            lowest,
+            sa.and_(
+                lowest.c.product_id == ProductPhoto.product_id,
+                lowest.c.position == ProductPhoto.position,
+            ),
+        )
+        .order_by(ProductPhoto.product_id, ProductPhoto.id)
+    )
+    result: dict[int, Photo] = {}
+    for product_id, key, width, height, alt in db.session.execute(stmt):
+        result.setdefault(product_id, Photo(key, width, height, alt))
+    return result
+
+
+def photos_of(product_id: int) -> list[Photo]:
+    """Every photo of one product, in order."""
+    stmt = (
+        sa.select(ProductPhoto.key, ProductPhoto.width, ProductPhoto.height, ProductPhoto.alt_text)
+        .where(ProductPhoto.product_id == product_id)
+        .order_by(ProductPhoto.position, ProductPhoto.id)
+    )
+    return [Photo(*row) for row in db.session.execute(stmt)]
+
+
+@dataclass(frozen=True)
+class PublicArtisan:
+    """The public side of an artisan: never the legal name, phone, village or training."""
+
+    id: int
+    slug: str
+    shop_name: str
+    story: str
+    regency_code: str
+    province_code: str
+
+
+PUBLIC_ARTISAN_COLUMNS = (
+    Artisan.id,
+    Artisan.slug,
+    Artisan.shop_name,
+    Artisan.story,
+    Artisan.regency_code,
+    Artisan.province_code,
+)
+
+
+@dataclass(frozen=True)
+class ProductDetail:
+    """Everything a product page shows."""
+
+    id: int
+    slug: str
+    title: str
+    description: str
+    price_idr: int
+    stock: int
+    weight_grams: int
+    category_id: int
+    updated_at: datetime
+    artisan: PublicArtisan
+    photos: tuple[Photo, ...] = ()
+
+
+def product_by_slug(slug: str) -> ProductDetail | None:
+    """The visible product with this slug, with its public artisan and photos; None if hidden."""
+    stmt = visible_products(
+        Product.id,
+        Product.slug,
+        Product.title,
+        Product.description,
+        Product.price_idr,
+        Product.stock,
+        Product.weight_grams,
+        Product.category_id,
+        Product.updated_at,
+        *PUBLIC_ARTISAN_COLUMNS,
+    ).where(Product.slug == slug)
+    row = db.session.execute(stmt).first()
+    if row is None:
+        return None
+    artisan = PublicArtisan(*row[9:])
+    detail = ProductDetail(*row[:9], artisan=artisan)
+    return replace(detail, photos=tuple(photos_of(detail.id)))
+
+
+def artisan_by_slug(slug: str) -> PublicArtisan | None:
+    """The public side of a verified artisan; None if unknown or not (or no longer) verified."""
+    row = db.session.execute(
+        visible_artisans(*PUBLIC_ARTISAN_COLUMNS).where(Artisan.slug == slug)
+    ).first()
+    return PublicArtisan(*row) if row else None
+
+
+def related_cards(product: ProductDetail, limit: int = 4) -> list[ProductCard]:
+    """Other visible products of the same artisan or category: the artisan's own first."""
+    same_artisan = sa.case((Product.artisan_id == product.artisan.id, 0), else_=1)
+    stmt = (
+        visible_products(*CARD_COLUMNS)
+        .where(
+            Product.id != product.id,
+            sa.or_(
+                Product.artisan_id == product.artisan.id,
+                Product.category_id == product.category_id,
+            ),
+        )
+        .order_by(same_artisan, Product.published_at.desc(), Product.id.desc())
+        .limit(limit)
+    )
+    return cards(stmt)
