@@ -15,6 +15,12 @@ INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
 
 WEAK_SECRETS = {"", "dev", "secret", "changeme", "change-me", "development", "test"}
 MIN_SECRET_LENGTH = 32
+PRODUCTION_REQUIRED = (
+    "SITE_URL",
+    "BANK_TRANSFER_BANK_NAME",
+    "BANK_TRANSFER_ACCOUNT_NUMBER",
+    "BANK_TRANSFER_ACCOUNT_HOLDER",
+)
 
 
 def _int(name: str, default: int) -> int:
@@ -111,6 +117,20 @@ class Config:
     STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+    STRIPE_MAX_NETWORK_RETRIES = _int("STRIPE_MAX_NETWORK_RETRIES", 2)
+    STRIPE_TIMEOUT_SECONDS = _int("STRIPE_TIMEOUT_SECONDS", 20)
+
+    # The account buyers transfer to. Production refuses to start without it (see check), so a
+    # buyer is never shown the demo account and sends real money nowhere.
+    BANK_TRANSFER_BANK_NAME = os.environ.get("BANK_TRANSFER_BANK_NAME", "")
+    BANK_TRANSFER_ACCOUNT_NUMBER = os.environ.get("BANK_TRANSFER_ACCOUNT_NUMBER", "")
+    BANK_TRANSFER_ACCOUNT_HOLDER = os.environ.get("BANK_TRANSFER_ACCOUNT_HOLDER", "")
+    # The shop's public address, for links in e-mails sent outside a request (send-mail, cron).
+    SITE_URL = os.environ.get("SITE_URL", "")
+
+    MAX_PHOTOS_PER_PRODUCT = _int("MAX_PHOTOS_PER_PRODUCT", 8)
+    CATALOG_CACHE_SIZE = _int("CATALOG_CACHE_SIZE", 256)
+    ARTISAN_LOGIN_LINK_MAX_AGE = _int("ARTISAN_LOGIN_LINK_MAX_AGE", 3 * 24 * 60 * 60)
 
     ORDER_EXPIRY_MINUTES = _int("ORDER_EXPIRY_MINUTES", 60)
     SITE_NAME = "Toko Pemberdayaan BNN"
@@ -131,6 +151,14 @@ class ProductionConfig(Config):
     """Production: secure cookies, a strong SECRET_KEY or no start at all."""
 
     ENV_NAME = "production"
+
+    @classmethod
+    def check(cls, config: dict) -> None:
+        """A strong key, the real bank account and the public address, or no start at all."""
+        super().check(config)
+        missing = [name for name in PRODUCTION_REQUIRED if not config.get(name)]
+        if missing:
+            raise RuntimeError(f"production needs these settings: {', '.join(missing)}")
 
 
 class DevelopmentConfig(Config):

@@ -87,6 +87,14 @@ def seed_demo() -> list[DemoAccount]:
             index, email, shop, legal, regency, village, programme, status, story, admin
         )
         printed.append(DemoAccount(email, f"artisan ({status.value})", name=shop))
+    # Imported here: the catalog and orders domains import accounts, which this module serves.
+    from marketplace.catalog.demo import seed_products
+    from marketplace.orders.demo import seed_orders
+    from marketplace.orders.shipping import load_defaults as load_shipping_rates
+
+    seed_products()
+    load_shipping_rates()
+    seed_orders()
     return printed
 
 

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from marketplace.accounts.models import User
 from marketplace.artisans.models import Artisan
 from marketplace.extensions import db
+from marketplace.orders.models import Order
 
 
 def test_create_user_command_makes_a_regency_staff_member(runner, app):
@@ -34,10 +35,13 @@ def test_seed_demo_is_idempotent_and_prints_accounts(runner, app):
     with app.app_context():
         users = db.session.scalar(sa.select(sa.func.count()).select_from(User))
         artisans = db.session.execute(sa.select(Artisan.status)).scalars().all()
+        orders = db.session.execute(sa.select(Order.status)).scalars().all()
+    assert set(orders) >= {"pending_payment", "paid", "completed", "cancelled", "expired"}
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == users
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Order)) == len(orders)
         assert sorted(artisans).count("verified") >= 3 and "pending" in artisans
         staff_scopes = db.session.scalars(
             sa.select(User.staff_scope).where(User.role == "staff")

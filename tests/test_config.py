@@ -12,11 +12,25 @@ def test_production_refuses_to_start_without_a_strong_secret_key(key):
         create_app("production", {"SECRET_KEY": key, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
 
 
-def test_production_starts_with_a_strong_secret_key():
-    app = create_app(
-        "production", {"SECRET_KEY": "x9" * 24, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
-    )
+PRODUCTION_SETTINGS = {
+    "SECRET_KEY": "x9" * 24,
+    "SQLALCHEMY_DATABASE_URI": "sqlite://",
+    "SITE_URL": "https://toko.bnn.go.id",
+    "BANK_TRANSFER_BANK_NAME": "Bank Mandiri",
+    "BANK_TRANSFER_ACCOUNT_NUMBER": "123-00-0000000-1",
+    "BANK_TRANSFER_ACCOUNT_HOLDER": "BNN RI",
+}
+
+
+def test_production_starts_with_a_strong_secret_key_and_its_settings():
+    app = create_app("production", PRODUCTION_SETTINGS)
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+@pytest.mark.parametrize("name", ["SITE_URL", "BANK_TRANSFER_ACCOUNT_NUMBER"])
+def test_production_refuses_to_show_buyers_a_demo_bank_account_or_links_to_localhost(name):
+    with pytest.raises(RuntimeError, match=name):
+        create_app("production", {**PRODUCTION_SETTINGS, name: ""})
 
 
 def test_development_makes_a_secret_key_once_and_keeps_it(tmp_path, monkeypatch):

@@ -2,4 +2,29 @@
 
 from __future__ import annotations
 
-commands: list = []
+import click
+from flask.cli import AppGroup, with_appcontext
+
+shipping_cli = AppGroup("shipping", help="Shipping rates between provinces.")
+
+
+@shipping_cli.command("load-defaults")
+def shipping_load_defaults():
+    """Fill in the default rate of every province pair that has none (idempotent)."""
+    from marketplace.orders.shipping import load_defaults
+
+    added = load_defaults()
+    click.echo(f"shipping: {added} default rate(s) added")
+
+
+@click.command("release-expired")
+@with_appcontext
+def release_expired_command():
+    """Expire unpaid orders past their time and give their stock back (each exactly once)."""
+    from marketplace.orders.services import release_expired
+
+    count = release_expired()
+    click.echo(f"expired {count} order(s)")
+
+
+commands: list = [shipping_cli, release_expired_command]

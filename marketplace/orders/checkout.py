@@ -1,0 +1,295 @@
+"""Placing an order: the one use case that turns a cart into an order and takes the stock.
+
+Reads and checks first, raising before anything is written (empty cart, bad address, products
+gone or short). Then ONE transaction inserts the order (its unique idempotency key makes a
+concurrent duplicate wait here and fail), takes the stock with one conditional update per line in
+product-id order, and writes shipments, lines, the first status event, the pending payment, the
+buyer's mail and the catalog version bump. If any line is short nothing stays written and
+OutOfStock lists every short line with what is left. No `FOR UPDATE` is needed: the conditional
+update is correct on SQLite (BEGIN IMMEDIATE serialises writers) and PostgreSQL (the second
+updater re-reads the row after the first commits).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from marketplace.artisans.models import Artisan, ArtisanStatus
+from marketplace.cart.pricing import PricedCart, price_cart
+from marketplace.cart.stores import UserCart
+from marketplace.catalog.cache import bump_catalog_version
+from marketplace.catalog.models import Product, ProductStatus
+from marketplace.db import atomic, now_utc
+from marketplace.errors import Conflict, ValidationError
+from marketplace.extensions import db
+from marketplace.orders import mails, shipping
+from marketplace.orders.address import ShippingAddress, clean_address
+from marketplace.orders.models import Address, Order, OrderEvent, OrderLine, OrderStatus, Shipment
+from marketplace.orders.tokens import (
+    access_token_for,
+    check_idempotency_key,
+    new_order_number,
+    token_hash,
+)
+from marketplace.payments import providers
+from marketplace.payments.models import Payment
+
+
+class OutOfStock(Conflict):
+    """Some lines cannot be had: details["lines"] lists each with what is left."""
+
+    def __init__(self, lines: list[dict]):
+        """lines: [{product_id, title, requested, available}]."""
+        parts = [
+            _("%(title)s (diminta %(wanted)d, tersisa %(left)d)", **line_text(line))
+            for line in lines
+        ]
+        super().__init__(_("Stok tidak cukup: %(lines)s.", lines="; ".join(parts)), lines=lines)
+
+
+def line_text(line: dict) -> dict:
+    """Values for the OutOfStock message of one line."""
+    return {"title": line["title"], "wanted": line["requested"], "left": line["available"]}
+
+
+@dataclass(frozen=True)
+class PlacedOrder:
+    """The order (new, or the earlier one for a repeated key) and the guest's link token."""
+
+    order: Order
+    access_token: str | None
+    created: bool
+
+
+def place_order(
+    *,
+    items: dict[int, int],
+    buyer_id: int | None,
+    guest_email: str | None,
+    address: ShippingAddress,
+    idempotency_key: str,
+    locale: str = "id",
+    payment_method: str = providers.DEFAULT_PROVIDER,
+    save_address: bool = False,
+) -> PlacedOrder:
+    """Place one order with one shipment per artisan; safe to repeat with the same key.
+
+    Raises ValidationError (bad address, e-mail, key or empty cart) or OutOfStock, in both cases
+    having written nothing.
+    """
+    key = check_idempotency_key(idempotency_key)
+    earlier = _find(key)
+    if earlier is not None:
+        return _repeat(earlier, buyer_id)
+    email = None if buyer_id is not None else _check_email(guest_email)
+    address = clean_address(address)
+    provider = providers.enabled_provider(payment_method)
+    priced = _check_cart(items)
+    quotes = shipping.quote(
+        address.province_code,
+        {g.artisan_id: (g.province_code, g.weight_grams) for g in priced.groups},
+    )
+    for group in priced.groups:
+        group.shipping_idr = quotes[group.artisan_id]
+    for attempt in range(3):
+        try:
+            # The order row goes in first: a concurrent post of the same key fails right there
+            # (SQLite: it waited for the write lock; PostgreSQL: for the unique index entry).
+            with atomic():
+                order = _write_order(
+                    priced, buyer_id, email, address, key, locale, provider, save_address
+                )
+            return PlacedOrder(order, access_token_for(key) if buyer_id is None else None, True)
+        except IntegrityError:
+            # A concurrent post of the same form won the unique key: return its order.
+            winner = _find(key)
+            if winner is not None:
+                return _repeat(winner, buyer_id)
+            if attempt == 2:  # three order-number collisions in a row: not a collision
+                raise
+    raise AssertionError("unreachable")
+
+
+def _find(key: str) -> Order | None:
+    """The order placed with this idempotency key, if any."""
+    return db.session.scalar(sa.select(Order).where(Order.idempotency_key == key))
+
+
+def _repeat(order: Order, buyer_id: int | None) -> PlacedOrder:
+    """The earlier order of a repeated form, to the same buyer only."""
+    if order.buyer_id != buyer_id:
+        raise Conflict(_("Formulir ini sudah dipakai. Muat ulang halaman checkout."))
+    token = access_token_for(order.idempotency_key) if order.buyer_id is None else None
+    return PlacedOrder(order, token, False)
+
+
+def _check_email(guest_email: str | None) -> str:
+    """A guest's e-mail, where the private order link goes."""
+    try:
+        checked = validate_email((guest_email or "").strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValidationError(_("Alamat e-mail tidak valid."), field="email") from exc
+    return checked.normalized.lower()
+
+
+def _check_cart(items: dict[int, int]) -> PricedCart:
+    """Price the cart; refuse an empty one and report every line that cannot be had."""
+    if not items:
+        raise ValidationError(_("Keranjang Anda kosong."))
+    priced = price_cart(items)
+    short = [
+        {
+            "product_id": line.product_id,
+            "title": line.product.title
+            if line.product
+            else _("Produk #%(id)d", id=line.product_id),
+            "requested": line.quantity,
+            "available": line.product.stock if line.product and line.product.sellable else 0,
+        }
+        for line in priced.lines
+        if line.problem
+    ]
+    if short:
+        raise OutOfStock(short)
+    return priced
+
+
+def _take_stock(lines: list[tuple[int, int]]) -> list[int]:
+    """One conditional update per line, in product-id order; returns the ids that were short."""
+    verified = (
+        sa.select(Artisan.id)
+        .where(Artisan.id == Product.artisan_id, Artisan.status == ArtisanStatus.VERIFIED.value)
+        .exists()
+    )
+    short = []
+    for product_id, quantity in sorted(lines):
+        taken = db.session.execute(
+            sa.update(Product)
+            .where(
+                Product.id == product_id,
+                Product.stock >= quantity,
+                Product.status == ProductStatus.ACTIVE.value,
+                verified,
+            )
+            .values(stock=Product.stock - quantity, sold_count=Product.sold_count + quantity)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if taken != 1:
+            short.append(product_id)
+    return short
+
+
+def _shortages(short: list[int], priced: PricedCart) -> list[dict]:
+    """What is left of the short products, read inside the failing transaction."""
+    rows = dict(
+        db.session.execute(sa.select(Product.id, Product.stock).where(Product.id.in_(short))).all()
+    )
+    by_id = {line.product_id: line for line in priced.lines}
+    return [
+        {
+            "product_id": pid,
+            "title": by_id[pid].product.title,
+            "requested": by_id[pid].quantity,
+            "available": rows.get(pid, 0),
+        }
+        for pid in short
+    ]
+
+
+def _write_order(priced, buyer_id, email, address, key, locale, provider, save_address) -> Order:
+    """Every write of place_order, inside its transaction."""
+    now = now_utc()
+    minutes = int(current_app.config["ORDER_EXPIRY_MINUTES"])
+    order = Order(
+        number=new_order_number(now),
+        buyer_id=buyer_id,
+        guest_email=email,
+        access_token_hash=token_hash(access_token_for(key)) if buyer_id is None else None,
+        idempotency_key=key,
+        status=OrderStatus.PENDING_PAYMENT.value,
+        locale=locale if locale in current_app.config["LANGUAGES"] else "id",
+        payment_method=provider.name,
+        subtotal_idr=priced.subtotal_idr,
+        shipping_idr=priced.shipping_idr,
+        total_idr=priced.total_idr,
+        ship_name=address.name,
+        ship_phone=address.phone,
+        ship_street=address.street,
+        ship_village=address.village,
+        ship_regency_code=address.regency_code,
+        ship_province_code=address.province_code,
+        ship_postal_code=address.postal_code,
+        created_at=now,
+        expires_at=now + timedelta(minutes=minutes),
+    )
+    db.session.add(order)
+    db.session.flush()  # the unique key: a concurrent duplicate waits here, then fails
+    short = _take_stock([(line.product_id, line.quantity) for line in priced.lines])
+    if short:
+        raise OutOfStock(_shortages(short, priced))
+    shipments = {}
+    for group in priced.groups:
+        shipments[group.artisan_id] = Shipment(
+            order_id=order.id,
+            artisan_id=group.artisan_id,
+            subtotal_idr=group.subtotal_idr,
+            shipping_idr=group.shipping_idr,
+            weight_grams=group.weight_grams,
+        )
+    db.session.add_all(shipments.values())
+    db.session.flush()
+    lines = []
+    for group in priced.groups:
+        for line in group.lines:
+            product = line.product
+            lines.append(
+                OrderLine(
+                    order_id=order.id,
+                    shipment_id=shipments[group.artisan_id].id,
+                    product_id=product.id,
+                    artisan_id=product.artisan_id,
+                    category_id=product.category_id,
+                    title=product.title,
+                    artisan_shop_name=product.shop_name,
+                    artisan_regency_code=product.artisan_regency_code,
+                    artisan_province_code=product.artisan_province_code,
+                    unit_price_idr=product.price_idr,
+                    quantity=line.quantity,
+                    line_total_idr=line.line_total_idr,
+                )
+            )
+    db.session.add_all(lines)
+    db.session.add(OrderEvent(order_id=order.id, at=now, to_status=order.status, actor_id=buyer_id))
+    db.session.add(Payment(order_id=order.id, provider=provider.name, amount_idr=order.total_idr))
+    if buyer_id is not None:
+        UserCart(buyer_id).clear([line.product_id for line in priced.lines])
+        if save_address:
+            _save_address(buyer_id, address)
+    mails.order_placed(order, lines, provider.instructions(order))
+    bump_catalog_version()  # stock changed; last, so the hot row is held the shortest time
+    return order
+
+
+def _save_address(user_id: int, address: ShippingAddress) -> None:
+    """Keep the address for the buyer's next checkout, unless it is saved already."""
+    fields = {
+        "name": address.name,
+        "phone": address.phone,
+        "street": address.street,
+        "village": address.village,
+        "regency_code": address.regency_code,
+        "province_code": address.province_code,
+        "postal_code": address.postal_code,
+    }
+    same = sa.select(Address.id).where(
+        Address.user_id == user_id, *[getattr(Address, k) == v for k, v in fields.items()]
+    )
+    if db.session.scalar(same) is None:
+        db.session.add(Address(user_id=user_id, **fields))
