@@ -69,6 +69,8 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.orders.staff_views import bp as staff_orders_bp
     from marketplace.orders.views import bp as orders_bp
     from marketplace.payments.staff_views import bp as staff_payments_bp
+    from marketplace.payments.stripe_views import bp as stripe_bp
+    from marketplace.payments.stripe_views import staff_bp as staff_stripe_bp
     from marketplace.payments.views import bp as payments_bp
     from marketplace.regions.views import bp as regions_bp
 
@@ -85,6 +87,8 @@ def register_blueprints(app: Flask) -> None:
         staff_artisans_bp,
         staff_orders_bp,
         staff_payments_bp,
+        stripe_bp,
+        staff_stripe_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)
