@@ -1,0 +1,46 @@
+"""The seller centre's calls into other domains: search index, ledger and shipments.
+
+One place where the seller code reaches code owned by the storefront and checkout domains, so
+a change of their contracts is one edit here.
+"""
+
+from __future__ import annotations
+
+from marketplace.catalog import search
+from marketplace.orders import shipments
+from marketplace.payments import ledger
+
+
+def reindex_product(product_id: int) -> None:
+    """Refresh one product's search row; call inside the atomic() block that changed it."""
+    search.reindex_product(product_id)
+
+
+def reindex_artisan(artisan_id: int) -> None:
+    """Refresh the search rows of all an artisan's products (status or shop name changed)."""
+    search.reindex_artisan(artisan_id)
+
+
+def balance(artisan_id: int) -> int:
+    """The artisan's earnings balance (sales - reversals - payouts), in Rupiah."""
+    return ledger.balance(artisan_id)
+
+
+def couriers() -> list[tuple[str, str]]:
+    """(value, label) of the couriers an artisan can choose when marking a shipment shipped."""
+    return [(value, str(label)) for value, label in shipments.COURIERS]
+
+
+def courier_label(value: str) -> str:
+    """How a stored courier value is shown."""
+    return shipments.courier_label(value)
+
+
+def mark_shipped(*, artisan_id: int, shipment_id: int, courier: str, tracking_number: str):
+    """Mark the artisan's shipment shipped; the checkout domain's use case e-mails the buyer."""
+    return shipments.mark_shipped(
+        artisan_id=artisan_id,
+        shipment_id=shipment_id,
+        courier=courier,
+        tracking_number=tracking_number,
+    )
