@@ -6,6 +6,7 @@ from marketplace.audit.models import AuditEntry
 from marketplace.cart.models import CartItem
 from marketplace.catalog.cache import CatalogState
 from marketplace.catalog.models import Category, Product, ProductPhoto
+from marketplace.dashboard.models import ArtisanLastSale, SalesOrderMarker  # and the cube tables
 from marketplace.mail.models import OutboxMessage
 from marketplace.orders.models import Address, Order, OrderEvent, OrderLine, Shipment, ShippingRate
 from marketplace.payments.models import LedgerEntry, Payment, Payout, WebhookEvent
@@ -14,6 +15,7 @@ from marketplace.regions.models import Province, Regency
 __all__ = [
     "Address",
     "Artisan",
+    "ArtisanLastSale",
     "AuditEntry",
     "CartItem",
     "CatalogState",
@@ -30,6 +32,7 @@ __all__ = [
     "ProductPhoto",
     "Province",
     "Regency",
+    "SalesOrderMarker",
     "Shipment",
     "ShippingRate",
     "TrainingRecord",
