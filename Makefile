@@ -7,7 +7,7 @@ FLASK_DEV := APP_ENV=development $(BIN)/flask --app wsgi
 PO_FILES := $(wildcard marketplace/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: install run serve test test-fast lint format translations extract-messages bench clean
+.PHONY: install run serve test test-fast lint format translations extract-messages bench bench-checkout bench-dashboard clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,12 @@ format: install
 
 bench: install translations
 	$(BIN)/python bench/run.py
+
+bench-checkout: install translations
+	$(BIN)/python bench/checkout.py
+
+bench-dashboard: install translations
+	$(BIN)/python bench/dashboard.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -50,7 +50,11 @@ def _failed(response) -> bool:
 
 
 def home_for(user) -> str:
-    """Where a user lands after logging in."""
+    """Where a user lands after login: staff on the dashboard, artisans in the seller centre."""
+    if user.is_staff:
+        return url_for("dashboard.overview")
+    if user.is_artisan:
+        return url_for("seller.home")
     return url_for("catalog.home")
 
 
