@@ -112,6 +112,8 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Toko BNN <noreply@stopnarkoba.id>")
+    # "background": a thread per process sends after the commit, so no request waits on SMTP.
+    MAIL_DELIVERY = os.environ.get("MAIL_DELIVERY", "background")
 
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
     STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
@@ -186,6 +188,7 @@ class TestingConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     MAIL_BACKEND = "memory"
+    MAIL_DELIVERY = "inline"  # tests read what was sent right after the request
     WTF_CSRF_ENABLED = False  # tests post forms directly; test_forms_without_csrf_token turns it on
     RATELIMIT_STORAGE_URI = "memory://"
     ARGON2_TIME_COST = 1

@@ -18,6 +18,7 @@ from flask_babel import force_locale
 from marketplace.db import after_commit, atomic, now_utc
 from marketplace.extensions import db
 from marketplace.mail.models import OutboxMessage
+from marketplace.mail.sender import send_after_commit
 
 MAX_ATTEMPTS = 10
 
@@ -37,7 +38,7 @@ def queue_mail(*, recipient: str, template: str, locale: str, kind: str = "", **
     db.session.add(message)
     db.session.flush()
     message_id = message.id
-    after_commit(lambda: deliver_pending(ids=[message_id]))
+    after_commit(lambda: send_after_commit([message_id]))
 
 
 def deliver_pending(ids: list[int] | None = None, limit: int = 100) -> int:

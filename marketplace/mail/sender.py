@@ -1,0 +1,63 @@
+"""Sending the outbox after a commit without keeping the person who made the change waiting.
+
+A checkout or a shipment must not wait on the mail server (an SMTP round trip can take seconds,
+and a server that is down would stall every such request). With MAIL_DELIVERY = "background"
+(production and development) each process hands the new message ids to one daemon thread that
+sends them in its own app context; "inline" (tests) sends them in the request, after the commit.
+Nothing is lost either way: a message stays in the outbox until it is sent, and the
+`send-mail` command (cron) sends whatever a stopped process left behind.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+
+from flask import Flask, current_app
+
+_jobs: queue.Queue[tuple[Flask, list[int]]] = queue.Queue()
+_worker: dict[str, object] = {"pid": None}
+_start_lock = threading.Lock()
+
+
+def send_after_commit(ids: list[int]) -> None:
+    """Send these outbox messages now (inline) or hand them to this process's sender thread."""
+    from marketplace.mail.services import deliver_pending
+
+    if current_app.config.get("MAIL_DELIVERY", "inline") != "background":
+        deliver_pending(ids=ids)
+        return
+    _ensure_worker()
+    _jobs.put((current_app._get_current_object(), ids))
+
+
+def _ensure_worker() -> None:
+    """Start the sender thread once per process (gunicorn forks workers after import)."""
+    with _start_lock:
+        if _worker["pid"] == os.getpid():
+            return
+        thread = threading.Thread(target=_run, name="mail-sender", daemon=True)
+        thread.start()
+        _worker["pid"] = os.getpid()
+
+
+def _run() -> None:
+    from marketplace.extensions import db
+    from marketplace.mail.services import deliver_pending
+
+    while True:
+        app, ids = _jobs.get()
+        with app.app_context():
+            try:
+                deliver_pending(ids=ids)
+            except Exception:  # the thread must survive; send-mail retries later
+                app.logger.exception("background mail delivery failed; send-mail will retry")
+            finally:
+                db.session.remove()
+        _jobs.task_done()
+
+
+def wait_until_sent() -> None:
+    """Block until the sender thread has handled every message handed to it (for tests)."""
+    _jobs.join()
