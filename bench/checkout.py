@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
+from settings import PRODUCTION_ENV  # bench/settings.py
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -81,8 +83,8 @@ def free_port() -> int:
 def flask_env(url: str) -> dict:
     """Environment for the app under test: production settings on the bench database."""
     env = dict(os.environ)
+    env.update(PRODUCTION_ENV)
     env.update(
-        APP_ENV="production",
         DATABASE_URL=url,
         SECRET_KEY=secrets.token_urlsafe(48),
         MAIL_BACKEND="console",

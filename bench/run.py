@@ -38,6 +38,7 @@ sys.path.insert(0, str(BENCH))
 
 import catalog  # noqa: E402  (bench/catalog.py: the data and the pages)
 from pyload import Result, python_load  # noqa: E402  (bench/pyload.py: used when wrk is missing)
+from settings import PRODUCTION_ENV  # noqa: E402  (bench/settings.py)
 
 GOAL_SHARE = 0.40
 GOAL_P99_MS = 50.0
@@ -179,7 +180,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="bnn-bench-"))
     env = {
         **os.environ,
-        "APP_ENV": "production",
+        **PRODUCTION_ENV,
         "SECRET_KEY": secrets.token_urlsafe(48),
         "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
         "MEDIA_ROOT": str(workdir / "media"),

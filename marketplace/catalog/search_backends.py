@@ -39,17 +39,16 @@ def _executemany(sql: str, rows: Iterable) -> int:
     return total
 
 
-class SqliteSearch:
-    """FTS5 with bm25 ranking."""
+class SearchTable:
+    """What both backends do the same way to their `product_search` table."""
 
-    # bm25 column weights, in the table's column order: title, description, categories, shop.
-    WEIGHTS = "10.0, 1.0, 3.0, 3.0"
+    KEY = "product_id"  # the column holding the product id
 
     def delete(self, product_ids: list[int]) -> None:
         """Remove these products' rows."""
         if product_ids:
             db.session.execute(
-                sa.text("DELETE FROM product_search WHERE rowid IN :ids").bindparams(
+                sa.text(f"DELETE FROM product_search WHERE {self.KEY} IN :ids").bindparams(  # noqa: S608
                     sa.bindparam("ids", expanding=True)
                 ),
                 {"ids": list(product_ids)},
@@ -58,6 +57,15 @@ class SqliteSearch:
     def clear(self) -> None:
         """Remove every row."""
         db.session.execute(sa.text("DELETE FROM product_search"))
+
+
+class SqliteSearch(SearchTable):
+    """FTS5 with bm25 ranking."""
+
+    # bm25 column weights, in the table's column order: title, description, categories, shop.
+    WEIGHTS = "10.0, 1.0, 3.0, 3.0"
+
+    KEY = "rowid"
 
     def insert(self, documents: Iterable) -> int:
         """Add documents; returns how many."""
@@ -81,22 +89,10 @@ class SqliteSearch:
         )
 
 
-class PostgresSearch:
+class PostgresSearch(SearchTable):
     """tsvector + GIN with ts_rank."""
 
-    def delete(self, product_ids: list[int]) -> None:
-        """Remove these products' rows."""
-        if product_ids:
-            db.session.execute(
-                sa.text("DELETE FROM product_search WHERE product_id IN :ids").bindparams(
-                    sa.bindparam("ids", expanding=True)
-                ),
-                {"ids": list(product_ids)},
-            )
-
-    def clear(self) -> None:
-        """Remove every row."""
-        db.session.execute(sa.text("DELETE FROM product_search"))
+    KEY = "product_id"
 
     def insert(self, documents: Iterable) -> int:
         """Add documents, weighting title A, categories and shop B, description C."""

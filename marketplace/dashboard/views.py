@@ -76,12 +76,9 @@ def _context(report, here, export_url, period_error=None) -> dict:
     }
 
 
-@bp.get("/")
-@staff_required
-def overview():
-    """The dashboard of a region (default: the whole scope), with the queues at the scope's top."""
-    period, error = _period(strict=False)
-    report = region_report(
+def _region_report(period):
+    """The report the page and its exports share: the query's region, interval and sorting."""
+    return region_report(
         scope=current_user.staff_scope,
         region=request.args.get("region"),
         period=period,
@@ -90,6 +87,14 @@ def overview():
         direction=request.args.get("dir", "desc"),
         locale=current_language(),
     )
+
+
+@bp.get("/")
+@staff_required
+def overview():
+    """The dashboard of a region (default: the whole scope), with the queues at the scope's top."""
+    period, error = _period(strict=False)
+    report = _region_report(period)
     code = report.region.code
     sorting = {"sort": request.args.get("sort"), "dir": request.args.get("dir")}
 
@@ -152,15 +157,7 @@ def export(key: str, fmt: str):
     if fmt not in exports.FORMATS:
         abort(404)
     period, _error = _period(strict=True)
-    report = region_report(
-        scope=current_user.staff_scope,
-        region=request.args.get("region"),
-        period=period,
-        interval=request.args.get("interval"),
-        sort=request.args.get("sort", "gmv_idr"),
-        direction=request.args.get("dir", "desc"),
-        locale=current_language(),
-    )
+    report = _region_report(period)
     return _file(report, key, fmt)
 
 
