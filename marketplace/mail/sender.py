@@ -2,8 +2,9 @@
 
 A checkout or a shipment must not wait on the mail server (an SMTP round trip can take seconds,
 and a server that is down would stall every such request). With MAIL_DELIVERY = "background"
-(production and development) each process hands the new message ids to one daemon thread that
-sends them in its own app context; "inline" (tests) sends them in the request, after the commit.
+(production and development) each process hands the new message ids of a request to one daemon
+thread that sends them in its own app context; "inline" (tests), and commands, send them right
+after the commit.
 Nothing is lost either way: a message stays in the outbox until it is sent, and the
 `send-mail` command (cron) sends whatever a stopped process left behind.
 """
@@ -14,7 +15,7 @@ import os
 import queue
 import threading
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context
 
 _jobs: queue.Queue[tuple[Flask, list[int]]] = queue.Queue()
 _worker: dict[str, object] = {"pid": None}
@@ -25,7 +26,9 @@ def send_after_commit(ids: list[int]) -> None:
     """Send these outbox messages now (inline) or hand them to this process's sender thread."""
     from marketplace.mail.services import deliver_pending
 
-    if current_app.config.get("MAIL_DELIVERY", "inline") != "background":
+    # Commands (cron, seed-demo) send inline: their process may exit before a thread would finish.
+    background = current_app.config.get("MAIL_DELIVERY", "inline") == "background"
+    if not (background and has_request_context()):
         deliver_pending(ids=ids)
         return
     _ensure_worker()

@@ -51,13 +51,25 @@ def test_a_mail_server_that_is_down_loses_nothing(ctx, app, outbox, monkeypatch)
     assert len(outbox) == 1
 
 
-def test_background_delivery_sends_after_commit_without_the_request_waiting(app, ctx, outbox):
+def test_background_delivery_sends_after_commit_without_the_request_waiting(
+    app, ctx, outbox, monkeypatch
+):
+    import threading
+
     from marketplace.mail.sender import wait_until_sent
 
+    senders = []
+    send_memory = services.send_memory
+    monkeypatch.setattr(
+        services,
+        "send_memory",
+        lambda message: senders.append(threading.current_thread().name) or send_memory(message),
+    )
     app.config["MAIL_DELIVERY"] = "background"
-    with atomic():
+    with app.test_request_context(), atomic():
         _queue()
     wait_until_sent()
+    assert senders == ["mail-sender"]
     assert [m["to"] for m in outbox] == ["ada@example.com"]
     db.session.expire_all()
     assert db.session.scalar(sa.select(OutboxMessage.sent_at)) is not None
