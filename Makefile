@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
-FLASK_DEV := APP_ENV=development $(BIN)/flask --app wsgi
+FLASK_DEV := APP_ENV=development SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/flask --app wsgi
 PO_FILES := $(wildcard marketplace/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 

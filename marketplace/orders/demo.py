@@ -33,11 +33,12 @@ ADDRESS = ShippingAddress(
     province_code="31",
     postal_code="10330",
 )
-# key suffix, number of artisans in the order, the state it ends in
+# key suffix, number of artisans in the order, the state it ends in. The paid and shipped orders
+# reach every demo shop, so each artisan has a parcel to ship and every office's dashboard a sale.
 PLAN = [
     ("waiting", 2, "pending_payment"),
-    ("paid", 1, "paid"),
-    ("shipped", 2, "shipped"),
+    ("paid", 4, "paid"),
+    ("shipped", 4, "shipped"),
     ("completed", 1, "completed"),
     ("cancelled", 1, "cancelled"),
     ("expired", 1, "expired"),
