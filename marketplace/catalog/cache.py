@@ -3,17 +3,26 @@
 Pages that every visitor sees alike (lists, product pages) are cached under the current version;
 any change to a product, its price, stock, photos or status, or to an artisan's verification,
 bumps the version in the same transaction, so no cached page outlives the data it shows.
+
+A sale is the exception (bump_after_sale): pages show a stock figure only up to
+STOCK_SHOWN_UP_TO ("tinggal 3", "stok habis"), so a sale that leaves more than that changes
+nothing a page shows except the best-seller order of the home page, which may then lag by up to
+SALE_RANKING_LAG. Bumping the one row on every order made all checkouts on PostgreSQL wait for
+each other's commit.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.db import Base, now_utc
 from marketplace.extensions import db
+
+STOCK_SHOWN_UP_TO = 5  # pages say "Tinggal N" up to here, above it only "Stok tersedia"
+SALE_RANKING_LAG = timedelta(seconds=60)
 
 
 class CatalogState(Base):
@@ -32,6 +41,22 @@ def bump_catalog_version() -> None:
         sa.update(CatalogState)
         .where(CatalogState.id == 1)
         .values(version=CatalogState.version + 1, changed_at=now_utc())
+    )
+
+
+def bump_after_sale(stock_left: list[int]) -> None:
+    """After a sale took stock: bump if a page's stock figure changed, else at most once a lag.
+
+    The conditional update leaves the row alone (and unlocked) while the last change is recent.
+    """
+    if any(stock <= STOCK_SHOWN_UP_TO for stock in stock_left):
+        bump_catalog_version()
+        return
+    now = now_utc()
+    db.session.execute(
+        sa.update(CatalogState)
+        .where(CatalogState.id == 1, CatalogState.changed_at < now - SALE_RANKING_LAG)
+        .values(version=CatalogState.version + 1, changed_at=now)
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, request, url_for
 from werkzeug.routing import BuildError
 
+from marketplace.catalog.cache import STOCK_SHOWN_UP_TO
 from marketplace.media.pipeline import photo_url, srcset
 from marketplace.regions.services import region_name
 
@@ -67,3 +68,4 @@ def register(app: Flask) -> None:
     app.add_template_global(absolute, "absolute_url")
     app.add_template_global(product_jsonld, "product_jsonld")
     app.add_template_global(cart_add_url, "cart_add_url")
+    app.add_template_global(STOCK_SHOWN_UP_TO, "stock_shown_up_to")

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.artisans.models import Artisan, ArtisanStatus
 from marketplace.cart.pricing import PricedCart, price_cart
 from marketplace.cart.stores import UserCart
-from marketplace.catalog.cache import bump_catalog_version
+from marketplace.catalog.cache import bump_after_sale
 from marketplace.catalog.models import Product, ProductStatus
 from marketplace.db import atomic, now_utc
 from marketplace.errors import Conflict, ValidationError
@@ -161,16 +161,19 @@ def _check_cart(items: dict[int, int]) -> PricedCart:
     return priced
 
 
-def _take_stock(lines: list[tuple[int, int]]) -> list[int]:
-    """One conditional update per line, in product-id order; returns the ids that were short."""
+def _take_stock(lines: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """One conditional update per line, in product-id order.
+
+    Returns the ids that were short, and the stock left of the lines that were taken.
+    """
     verified = (
         sa.select(Artisan.id)
         .where(Artisan.id == Product.artisan_id, Artisan.status == ArtisanStatus.VERIFIED.value)
         .exists()
     )
-    short = []
+    short, stock_left = [], []
     for product_id, quantity in sorted(lines):
-        taken = db.session.execute(
+        left = db.session.execute(
             sa.update(Product)
             .where(
                 Product.id == product_id,
@@ -179,11 +182,14 @@ def _take_stock(lines: list[tuple[int, int]]) -> list[int]:
                 verified,
             )
             .values(stock=Product.stock - quantity, sold_count=Product.sold_count + quantity)
+            .returning(Product.stock)
             .execution_options(synchronize_session=False)
-        ).rowcount
-        if taken != 1:
+        ).scalar()
+        if left is None:
             short.append(product_id)
-    return short
+        else:
+            stock_left.append(left)
+    return short, stock_left
 
 
 def _shortages(short: list[int], priced: PricedCart) -> list[dict]:
@@ -231,7 +237,7 @@ def _write_order(priced, buyer_id, email, address, key, locale, provider, save_a
     )
     db.session.add(order)
     db.session.flush()  # the unique key: a concurrent duplicate waits here, then fails
-    short = _take_stock([(line.product_id, line.quantity) for line in priced.lines])
+    short, stock_left = _take_stock([(line.product_id, line.quantity) for line in priced.lines])
     if short:
         raise OutOfStock(_shortages(short, priced))
     shipments = {}
@@ -273,7 +279,7 @@ def _write_order(priced, buyer_id, email, address, key, locale, provider, save_a
         if save_address:
             _save_address(buyer_id, address)
     mails.order_placed(order, lines, provider.instructions(order))
-    bump_catalog_version()  # stock changed; last, so the hot row is held the shortest time
+    bump_after_sale(stock_left)  # last, so the hot row, when touched, is held the shortest time
     return order
 
 

@@ -129,7 +129,7 @@ def test_a_failure_in_the_middle_of_placing_an_order_leaves_no_trace(ctx, monkey
     elif where == "mail":
         monkeypatch.setattr(checkout_module.mails, "order_placed", boom)
     else:
-        monkeypatch.setattr(checkout_module, "bump_catalog_version", boom)
+        monkeypatch.setattr(checkout_module, "bump_after_sale", boom)
     with pytest.raises(RuntimeError):
         order_for({product.id: 2})
     nothing_written(received)

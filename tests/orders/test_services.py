@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from marketplace.catalog.cache import CatalogState
+from marketplace.catalog.cache import SALE_RANKING_LAG, CatalogState
 from marketplace.catalog.models import Product
+from marketplace.db import now_utc
 from marketplace.errors import Conflict
 from marketplace.extensions import db
 from marketplace.orders import services
@@ -165,12 +166,30 @@ def test_an_unpaid_order_cannot_be_refunded(ctx):
         services.refund_order(order.id)
 
 
-def test_every_stock_change_bumps_the_catalog_version(ctx):
-    _artisan, (product,) = shop()
-    version = lambda: db.session.scalar(sa.select(CatalogState.version))  # noqa: E731
-    db.session.merge(CatalogState(id=1, version=1))
+def catalog_version_after(change) -> int:
+    """The catalog version after `change`, starting from version 1 changed just now."""
+    db.session.merge(CatalogState(id=1, version=1, changed_at=now_utc()))
     db.session.commit()
+    change()
+    return db.session.scalar(sa.select(CatalogState.version))
+
+
+def test_a_sale_that_changes_a_shown_stock_figure_bumps_the_catalog_version(ctx):
+    _artisan, (product,) = shop(stock=7)
+    assert catalog_version_after(lambda: order_for({product.id: 1})) == 1  # 6 left: "Stok tersedia"
+    assert catalog_version_after(lambda: order_for({product.id: 1})) == 2  # 5 left: "Tinggal 5"
+
+
+def test_a_sale_leaving_plenty_bumps_the_version_only_once_the_ranking_lag_has_passed(ctx):
+    _artisan, (product,) = shop(stock=50)
+    assert catalog_version_after(lambda: order_for({product.id: 1})) == 1
+    db.session.merge(CatalogState(id=1, version=1, changed_at=now_utc() - SALE_RANKING_LAG * 2))
+    db.session.commit()
+    order_for({product.id: 1})
+    assert db.session.scalar(sa.select(CatalogState.version)) == 2
+
+
+def test_stock_coming_back_always_bumps_the_catalog_version(ctx):
+    _artisan, (product,) = shop(stock=50)
     order = order_for({product.id: 1}).order
-    after_order = version()
-    services.cancel_order(order.id)
-    assert after_order == 2 and version() == 3
+    assert catalog_version_after(lambda: services.cancel_order(order.id)) == 2

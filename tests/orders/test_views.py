@@ -7,7 +7,9 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from marketplace.catalog.cache import CatalogState
 from marketplace.catalog.models import Product
+from marketplace.db import now_utc
 from marketplace.extensions import db
 from marketplace.orders.models import Order
 from tests.factories import PASSWORD
@@ -201,3 +203,19 @@ def test_the_buyer_can_cancel_an_unpaid_order(client, app):
     assert "Dibatalkan" in client.get(location).get_data(as_text=True)
     in_app(app, assert_stock_invariant, received)
     assert client.post(f"/orders/{number}/cancel", data={"token": token}).status_code == 409
+
+
+def just_changed_catalog():
+    """Set the catalog version as changed this instant."""
+    db.session.merge(CatalogState(id=1, version=1, changed_at=now_utc()))
+    db.session.commit()
+
+
+def test_a_cached_product_page_shows_the_stock_a_sale_leaves_once_it_is_low(client, app):
+    _artisan, (product_id,) = shop_ids(app, stock=7)
+    slug = in_app(app, lambda: db.session.get(Product, product_id).slug)
+    in_app(app, just_changed_catalog)  # so only the stock rule, not the ranking lag, can bump
+    assert "Stok tersedia" in client.get(f"/products/{slug}").get_data(as_text=True)  # cached
+    client.post("/cart/add", data={"product_id": product_id, "quantity": "2"})
+    assert checkout(client).status_code == 303
+    assert "Tinggal 5" in client.get(f"/products/{slug}").get_data(as_text=True)
