@@ -10,9 +10,13 @@ from marketplace.validators import MaxLength, Required, SameAs, ValidEmail
 
 
 class LoginForm(FlaskForm):
-    """E-mail and password."""
+    """E-mail (or an artisan's phone number) and password."""
 
-    email = EmailField(_l("E-mail"), validators=[Required(), MaxLength(254)])
+    email = StringField(
+        _l("E-mail atau nomor HP"),
+        validators=[Required(), MaxLength(254)],
+        description=_l("Perajin yang didaftarkan petugas BNN tanpa e-mail: pakai nomor HP Anda."),
+    )
     password = PasswordField(_l("Kata sandi"), validators=[Required(), MaxLength(1024)])
     remember = BooleanField(_l("Ingat saya di perangkat ini"))
 

@@ -29,6 +29,40 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
 
 
+def login_key(identifier: str) -> str:
+    """One spelling per account for a login name: the e-mail lowercased, a phone as 08...
+
+    Used to look the account up and to count failed logins, so `+62 812...` and `0812-...`
+    share one limit.
+    """
+    text = (identifier or "").strip()
+    if "@" in text:
+        return normalize_email(text)
+    # Imported here: artisans build on accounts, and only their accounts have a phone.
+    from marketplace.artisans.applications import normalize_phone
+
+    return normalize_phone(text) or text.lower()
+
+
+def find_for_login(identifier: str) -> User | None:
+    """The account an e-mail or, for artisans enrolled without e-mail, a phone number names.
+
+    A phone shared by two artisan accounts names neither: they log in by e-mail or a staff link.
+    """
+    key = login_key(identifier)
+    if "@" in key:
+        return find_by_email(key)
+    from marketplace.artisans.models import Artisan
+
+    users = db.session.scalars(
+        sa.select(User)
+        .join(Artisan, Artisan.user_id == User.id)
+        .where(Artisan.phone == key)
+        .limit(2)
+    ).all()
+    return users[0] if len(users) == 1 else None
+
+
 def _check_new_password(password: str, email: str = "") -> None:
     problem = passwords.password_problem(password, email=email)
     if problem:
@@ -92,8 +126,11 @@ def create_user(
 
 
 def authenticate(*, email: str, password: str) -> User | None:
-    """The user for these credentials, or None; same effort and answer for unknown e-mails."""
-    user = find_by_email(email)
+    """The user for these credentials, or None; same effort and answer for unknown accounts.
+
+    `email` may also be an artisan's phone number (see find_for_login).
+    """
+    user = find_for_login(email)
     if not passwords.verify_password(user.password_hash if user else None, password):
         return None
     if not user.is_active:

@@ -41,7 +41,7 @@ def _login_account_limit() -> str:
 
 
 def _account_key() -> str:
-    return "login:" + services.normalize_email(request.form.get("email", ""))
+    return "login:" + services.login_key(request.form.get("email", ""))
 
 
 def _failed(response) -> bool:
@@ -82,7 +82,7 @@ def login():
         if user is not None:
             start_session(user, remember=form.remember.data)
             return redirect(target or home_for(user))
-        form.password.errors.append(_("E-mail atau kata sandi salah."))
+        form.password.errors.append(_("E-mail/nomor HP atau kata sandi salah."))
     status = 200 if request.method == "GET" else 401
     return render_template("accounts/login.html", form=form, next=target), status
 

@@ -82,7 +82,7 @@ def test_login_answers_the_same_for_unknown_email_and_wrong_password(client, mak
     )
     assert wrong.status_code == unknown.status_code == 401
     for response in (wrong, unknown):
-        assert "E-mail atau kata sandi salah." in response.get_data(as_text=True)
+        assert "E-mail/nomor HP atau kata sandi salah." in response.get_data(as_text=True)
 
 
 def test_login_renews_the_session_cookie(client, make, auth):
@@ -262,3 +262,46 @@ def test_forms_without_csrf_token_are_refused(app, make):
     )
     assert response.status_code == 400
     assert "Formulir kedaluwarsa" in response.get_data(as_text=True)
+
+
+def test_an_artisan_enrolled_without_email_logs_in_with_their_phone_in_any_spelling(
+    client, app, make
+):
+    from marketplace.artisans.models import Artisan
+
+    artisan = make.artisan()
+    with app.app_context():
+        db.session.execute(sa.update(User).where(User.id == artisan.user_id).values(email=None))
+        db.session.execute(
+            sa.update(Artisan).where(Artisan.id == artisan.id).values(phone="081234567890")
+        )
+        db.session.commit()
+    for spelling in ("0812-3456-7890", "+62 812 3456 7890"):
+        response = client.post("/account/login", data={"email": spelling, "password": PASSWORD})
+        assert response.status_code == 302 and response.headers["Location"] == "/seller/"
+        client.post("/account/logout")
+    wrong = client.post("/account/login", data={"email": "081234567890", "password": "salah123"})
+    assert wrong.status_code == 401
+
+
+def test_a_phone_shared_by_two_artisans_logs_in_neither(client, app, make):
+    from marketplace.artisans.models import Artisan
+
+    first, second = make.artisan(), make.artisan()
+    with app.app_context():
+        db.session.execute(
+            sa.update(Artisan)
+            .where(Artisan.id.in_([first.id, second.id]))
+            .values(phone="081234567890")
+        )
+        db.session.commit()
+    response = client.post("/account/login", data={"email": "081234567890", "password": PASSWORD})
+    assert response.status_code == 401
+
+
+def test_every_spelling_of_a_phone_counts_against_one_login_limit(app):
+    from marketplace.accounts.services import login_key
+
+    with app.app_context():
+        assert login_key("0812-3456-7890") == login_key("+62 812 3456 7890") == "081234567890"
+        assert login_key(" Ada@Example.com ") == "ada@example.com"

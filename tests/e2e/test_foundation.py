@@ -105,7 +105,7 @@ def test_wrong_password_shows_the_error_and_stays_on_the_login_page(page):
     log_in(page, BUYER.email, "bukan-kata-sandinya")
 
     expect(page).to_have_url(re.compile(r"/account/login$"))
-    expect(page.get_by_text("E-mail atau kata sandi salah.")).to_be_visible()
+    expect(page.get_by_text("E-mail/nomor HP atau kata sandi salah.")).to_be_visible()
     expect(page.get_by_label("Kata sandi", exact=True)).to_have_attribute("aria-invalid", "true")
     expect(account_menu(page)).to_have_count(0)
     assert_accessible(page)
