@@ -145,7 +145,7 @@ def generate_sales(
         while made < lines:
             status = rng.choices(states, state_weights)[0]
             created = start + timedelta(seconds=rng.randrange(span))
-            paid = created + timedelta(minutes=rng.randrange(1, 50))
+            paid = min(created + timedelta(minutes=rng.randrange(1, 50)), end)  # never future
             is_sale = status in ("completed", "paid", "refunded")
             buyer = rng.choices(buyers, weights)[0]
             subtotal = 0

@@ -27,6 +27,7 @@ from marketplace.orders.shipping import default_rate
 from marketplace.regions import services as regions
 
 BATCH_ORDERS = 20_000
+PAY_DELAY = timedelta(minutes=180)  # the longest a generated order waits for its payment
 MONTHS = 18
 # Where buyers live, roughly by population: Java's provinces weigh more.
 HEAVY = {"31": 4, "32": 6, "33": 5, "35": 5, "36": 3, "12": 2, "16": 2, "73": 2, "51": 2}
@@ -67,7 +68,9 @@ def generate_orders(*, count: int, seed: int) -> int:
         for product in products:
             by_artisan.setdefault(product[1], []).append(product)
         artisans = sorted(by_artisan)
-        end = now_utc().replace(microsecond=0, tzinfo=None)  # naive UTC: cheap to write
+        # naive UTC: cheap to write. Orders are paid up to PAY_DELAY after they are made and no
+        # payment may lie in the future (the dashboard reads the current month as complete).
+        end = now_utc().replace(microsecond=0, tzinfo=None) - PAY_DELAY
         span = int(timedelta(days=round(MONTHS * 30.44)).total_seconds())
         # Oldest first, so ids grow with time as in a real shop, and the time indexes are
         # appended to instead of being updated all over (a big difference on SQLite).
@@ -150,7 +153,7 @@ def _one_order(rng, rows, ids, created, buyer, by_artisan, artisans, products, t
         chosen = rng.sample(pool, min(wanted, len(pool)))
     else:
         chosen = list({p[0]: p for p in (rng.choice(products) for _ in range(wanted))}.values())
-    paid = created + timedelta(minutes=rng.randint(3, 180))
+    paid = created + timedelta(minutes=rng.randint(3, PAY_DELAY.seconds // 60))
     groups: dict[int, list[tuple]] = {}
     for product in sorted(chosen):
         groups.setdefault(product[1], []).append(product)
