@@ -1,5 +1,6 @@
 """The migrations build exactly the schema the models describe, on each database."""
 
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -15,3 +16,10 @@ def test_migrated_schema_matches_the_models(ctx):
         )
         differences = compare_metadata(context, db.metadata)
     assert differences == []
+
+
+def test_postgresql_searches_products_through_a_gin_full_text_index(postgres_only, ctx):
+    indexes = db.session.scalars(
+        sa.text("SELECT indexdef FROM pg_indexes WHERE tablename = 'product_search'")
+    ).all()
+    assert any("USING gin (document)" in index for index in indexes), indexes
