@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-from settings import PRODUCTION_ENV  # bench/settings.py
+from settings import PRODUCTION_ENV, ensure_postgres_database  # bench/settings.py
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -112,6 +112,7 @@ def database(backend: str, pg_url: str):
         import sqlalchemy as sa
 
         url = pg_url
+        ensure_postgres_database(url)
         engine = sa.create_engine(url)
         with engine.begin() as conn:
             conn.execute(sa.text("DROP SCHEMA public CASCADE"))
@@ -406,10 +407,13 @@ def bench(backend: str, args) -> dict:
         with gunicorn(env, args.workers, threads) as (port, log, master):
             load(port, args.buyers, 2, plenty, [])  # warm-up: imports, connections, caches
             warm = verify_count(url)
-            servers = server_pids(master, url)
-            cpu_before = cpu_seconds(servers)
+            workers, backends = server_pids(master, url)
+            app_before, db_before = cpu_seconds(workers), cpu_seconds(backends)
+            client_before = time.process_time()
             stats, elapsed = load(port, args.buyers, args.seconds, plenty, scarce)
-            cpu = cpu_seconds(servers) - cpu_before
+            client_cpu = time.process_time() - client_before
+            app_cpu = cpu_seconds(workers) - app_before
+            db_cpu = cpu_seconds(backends) - db_before
         problems = verify(url, received, scarce, warm + stats.orders)
     return {
         "backend": backend,
@@ -423,18 +427,20 @@ def bench(backend: str, args) -> dict:
         "errors": stats.errors,
         "problems": problems,
         "log": log,
-        "cpu_ms": cpu * 1000 / stats.orders if stats.orders else float("nan"),
+        "cpu_ms": (app_cpu + db_cpu) * 1000 / stats.orders if stats.orders else float("nan"),
+        "db_cpu_ms": db_cpu * 1000 / stats.orders if stats.orders else float("nan"),
+        "client_cpu_ms": client_cpu * 1000 / stats.orders if stats.orders else float("nan"),
     }
 
 
-def server_pids(master: int, url: str) -> list[int]:
-    """The gunicorn workers and the PostgreSQL backends serving them (other databases on the
+def server_pids(master: int, url: str) -> tuple[list[int], list[int]]:
+    """The gunicorn workers, and the PostgreSQL backends serving them (other databases on the
     same server are not counted): the server side of the benchmark."""
     children = [
         int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()
     ]
     if not url.startswith("postgresql"):
-        return children
+        return children, []
     import sqlalchemy as sa
 
     engine = sa.create_engine(url)
@@ -450,7 +456,7 @@ def server_pids(master: int, url: str) -> list[int]:
             .all()
         )
     engine.dispose()
-    return children + list(backends)
+    return children, list(backends)
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -497,7 +503,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{'database':<11}{'orders':>8}{'orders/s':>10}{'req/s':>8}{'place p50':>11}"
         f"{'place p99':>11}{'flow p50':>10}{'sold out':>10}{'errors':>8}{'server CPU':>12}"
-        "  invariant"
+        f"{'of it db':>10}{'buyers CPU':>12}  invariant"
     )
     failed = False
     for r in rows:
@@ -507,6 +513,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{r['backend']:<11}{r['orders']:>8}{r['orders_s']:>10.1f}{r['req_s']:>8.0f}"
             f"{r['place_p50']:>9.1f}ms{r['place_p99']:>9.1f}ms{r['flow_p50']:>8.1f}ms"
             f"{r['sold_out']:>10}{len(r['errors']):>8}{r['cpu_ms']:>7.1f}ms/o"
+            f"{r['db_cpu_ms']:>6.1f}ms/o{r['client_cpu_ms']:>8.1f}ms/o"
             f"  {'ok' if ok else 'BROKEN'}"
         )
         for line in r["errors"][:5] + r["problems"][:5]:
@@ -514,7 +521,8 @@ def main(argv: list[str] | None = None) -> int:
         if r["errors"]:
             print(f"    gunicorn log: {r['log']}")
     print(
-        "server CPU = CPU time of the gunicorn workers (and their PostgreSQL backends) per order;\n"
+        "server CPU = CPU time of the gunicorn workers and their PostgreSQL backends per order\n"
+        "(of it db: the backends' share); buyers CPU = the load generator's own CPU per order;\n"
         f"{os.cpu_count()} dedicated CPUs could serve about {os.cpu_count()} x 1000 / that many "
         "orders/s (the machine also runs the buyers, and whatever else is running on it)."
     )

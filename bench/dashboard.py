@@ -29,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from settings import ensure_postgres_database  # noqa: E402 - bench/settings.py
+
 NATIONAL_EMAIL = "bench-national@example.com"
 PROVINCE_EMAIL = "bench-jabar@example.com"
 PASSWORD = "bangku-kayu-jati-42"  # noqa: S105 - a throwaway account of the benchmark database
@@ -79,6 +81,8 @@ def build(app, url: str, lines: int, reuse: bool, generator: str = "auto") -> di
     from marketplace.regions.services import load_regions
 
     timings = {}
+    if url.startswith("postgresql"):
+        ensure_postgres_database(url)
     with app.app_context():
         if reuse and sa.inspect(db.engine).has_table("order_lines"):
             count = db.session.scalar(sa.select(sa.func.count()).select_from(OrderLine))
