@@ -63,7 +63,12 @@ class Config:
     ENV_NAME = "base"
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or default_database_url()
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # No ping on every checkout from the pool (a round trip per request, several per order):
+    # marketplace.db pings only connections idle this many seconds, where a server restart or
+    # an idle timeout may have closed them unseen. A connection in steady use that breaks fails
+    # one request, and SQLAlchemy then replaces every connection of the pool.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": False}
+    DATABASE_PING_AFTER_IDLE = _int("DATABASE_PING_AFTER_IDLE", 10)
     SQLALCHEMY_RECORD_QUERIES = False
 
     # Requests: photos are the largest legitimate bodies (a few per product from a phone).

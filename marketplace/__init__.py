@@ -42,9 +42,13 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the extension objects of extensions.py to this app."""
     from marketplace import i18n
+    from marketplace.db import ping_idle_connections
     from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            ping_idle_connections(engine, app.config["DATABASE_PING_AFTER_IDLE"])
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -99,6 +100,31 @@ def _sqlite_begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE")
     else:
         conn.exec_driver_sql("BEGIN")
+
+
+def ping_idle_connections(engine: Engine, after_seconds: int) -> None:
+    """Before lending out a connection that sat idle over `after_seconds`, check it answers.
+
+    A dead one is replaced by a fresh connection (the pool retries on DisconnectionError), so a
+    database restart during a quiet hour costs no request. Busy connections skip the round trip.
+    SQLite connections are local files and never go stale.
+    """
+    if engine.dialect.name == "sqlite":
+        return
+
+    @event.listens_for(engine.pool, "checkin")
+    def _note_idle_since(dbapi_connection, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine.pool, "checkout")
+    def _ping_if_idle(dbapi_connection, record, proxy):
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < after_seconds:
+            return  # new, or back from a request a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # whatever broke it, a fresh connection is the cure
+            raise sa.exc.DisconnectionError(str(exc)) from exc
 
 
 @contextmanager
