@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import smtplib
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from email.message import EmailMessage
 
 import sqlalchemy as sa
@@ -44,7 +46,9 @@ def queue_mail(*, recipient: str, template: str, locale: str, kind: str = "", **
 def deliver_pending(ids: list[int] | None = None, limit: int = 100) -> int:
     """Send waiting messages (all, or those ids); returns how many went out.
 
-    A message that fails stays queued with its attempt counted.
+    One mail-server connection for the batch, then one transaction marks what went out and
+    counts an attempt on what failed; a failed message stays queued for `send-mail`. A crash
+    between sending and marking sends that batch again: delivery is at least once.
     """
     query = sa.select(OutboxMessage).where(
         OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS
@@ -52,34 +56,56 @@ def deliver_pending(ids: list[int] | None = None, limit: int = 100) -> int:
     if ids is not None:
         query = query.where(OutboxMessage.id.in_(ids))
     messages = db.session.scalars(query.order_by(OutboxMessage.id).limit(limit)).all()
-    sent = 0
-    backend = get_backend()
-    for message in messages:
-        try:
-            backend(message)
-        except (OSError, smtplib.SMTPException) as exc:
-            current_app.logger.warning("mail %s to be retried: %s", message.id, exc)
-            with atomic():
-                db.session.execute(
-                    sa.update(OutboxMessage)
-                    .where(OutboxMessage.id == message.id)
-                    .values(attempts=OutboxMessage.attempts + 1, last_error=str(exc)[:500])
-                )
-            continue
-        with atomic():
+    if not messages:
+        return 0
+    sent: list[int] = []
+    failed: dict[int, str] = {}
+    try:
+        with open_backend() as send:
+            for message in messages:
+                try:
+                    send(message)
+                    sent.append(message.id)
+                except (OSError, smtplib.SMTPException) as exc:
+                    failed[message.id] = str(exc)
+    except (OSError, smtplib.SMTPException) as exc:  # no connection to the mail server at all
+        for message in messages:
+            if message.id not in sent:
+                failed.setdefault(message.id, str(exc))
+    _record_delivery(sent, failed)
+    return len(sent)
+
+
+def _record_delivery(sent: list[int], failed: dict[int, str]) -> None:
+    """Mark the sent messages and count an attempt on the failed ones, in one transaction."""
+    with atomic():
+        if sent:
             db.session.execute(
                 sa.update(OutboxMessage)
-                .where(OutboxMessage.id == message.id, OutboxMessage.sent_at.is_(None))
+                .where(OutboxMessage.id.in_(sent), OutboxMessage.sent_at.is_(None))
                 .values(sent_at=now_utc(), attempts=OutboxMessage.attempts + 1)
+                .execution_options(synchronize_session=False)
             )
-        sent += 1
-    return sent
+        for message_id, error in failed.items():
+            current_app.logger.warning("mail %s to be retried: %s", message_id, error)
+            db.session.execute(
+                sa.update(OutboxMessage)
+                .where(OutboxMessage.id == message_id)
+                .values(attempts=OutboxMessage.attempts + 1, last_error=error[:500])
+                .execution_options(synchronize_session=False)
+            )
 
 
-def get_backend():
-    """The configured sender: `console` (development), `memory` (tests) or `smtp` (production)."""
+@contextmanager
+def open_backend() -> Iterator[Callable[[OutboxMessage], None]]:
+    """The configured sender, `console` (development), `memory` (tests) or `smtp`
+    (production), ready to send a batch: SMTP keeps one connection open for all of it."""
     name = current_app.config["MAIL_BACKEND"]
-    return {"console": send_console, "memory": send_memory, "smtp": send_smtp}[name]
+    if name != "smtp":
+        yield {"console": send_console, "memory": send_memory}[name]
+        return
+    with smtp_connection() as smtp:
+        yield lambda message: smtp.send_message(_email(message))
 
 
 def send_console(message: OutboxMessage) -> None:
@@ -98,17 +124,23 @@ def send_memory(message: OutboxMessage) -> None:
     )
 
 
-def send_smtp(message: OutboxMessage) -> None:
-    """Send through the configured SMTP server (STARTTLS when MAIL_USE_TLS)."""
+@contextmanager
+def smtp_connection() -> Iterator[smtplib.SMTP]:
+    """A connection to the configured SMTP server (STARTTLS when MAIL_USE_TLS), logged in."""
     config = current_app.config
-    email = EmailMessage()
-    email["From"] = config["MAIL_DEFAULT_SENDER"]
-    email["To"] = message.recipient
-    email["Subject"] = message.subject
-    email.set_content(message.body)
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
         if config["MAIL_USE_TLS"]:
             smtp.starttls()
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        smtp.send_message(email)
+        yield smtp
+
+
+def _email(message: OutboxMessage) -> EmailMessage:
+    """The outbox row as an e-mail from the shop's sender address."""
+    email = EmailMessage()
+    email["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    email.set_content(message.body)
+    return email

@@ -73,3 +73,104 @@ def test_background_delivery_sends_after_commit_without_the_request_waiting(
     assert [m["to"] for m in outbox] == ["ada@example.com"]
     db.session.expire_all()
     assert db.session.scalar(sa.select(OutboxMessage.sent_at)) is not None
+
+
+class FakeSMTP:
+    """Stands in for smtplib.SMTP: records connections and the messages sent over each."""
+
+    connections: list[list[str]] = []
+    refuse = False
+
+    def __init__(self, host, port, timeout):
+        if FakeSMTP.refuse:
+            raise ConnectionRefusedError("mail server down")
+        self.sent: list[str] = []
+        FakeSMTP.connections.append(self.sent)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def starttls(self):
+        pass
+
+    def login(self, user, password):
+        pass
+
+    def send_message(self, email):
+        self.sent.append(email["To"])
+
+
+@pytest.fixture
+def smtp(app, monkeypatch):
+    FakeSMTP.connections, FakeSMTP.refuse = [], False
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    app.config["MAIL_BACKEND"] = "smtp"
+    return FakeSMTP
+
+
+def _queue_to(recipient: str) -> None:
+    services.queue_mail(
+        recipient=recipient, template="password_reset", locale="id", reset_url="http://x", minutes=5
+    )
+
+
+def test_waiting_mail_goes_out_over_one_connection_to_the_mail_server(ctx, smtp):
+    smtp.refuse = True
+    for name in ("ani", "budi", "citra"):
+        with atomic():
+            _queue_to(f"{name}@example.com")
+    assert smtp.connections == []
+    smtp.refuse = False
+
+    assert services.deliver_pending() == 3
+
+    assert smtp.connections == [["ani@example.com", "budi@example.com", "citra@example.com"]]
+    unsent = sa.select(sa.func.count()).where(OutboxMessage.sent_at.is_(None))
+    assert db.session.scalar(unsent) == 0
+
+
+def test_a_mail_server_that_cannot_be_reached_leaves_every_message_queued(ctx, smtp):
+    smtp.refuse = True
+    for name in ("ani", "budi"):
+        with atomic():
+            _queue_to(f"{name}@example.com")
+
+    assert services.deliver_pending() == 0
+
+    rows = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert [(r.sent_at, r.attempts) for r in rows] == [(None, 2), (None, 2)]
+    assert all("mail server down" in r.last_error for r in rows)
+
+
+def test_the_sender_thread_sends_what_queued_up_while_it_was_busy_as_one_batch(
+    app, ctx, smtp, monkeypatch
+):
+    import threading
+
+    from marketplace.mail.sender import wait_until_sent
+
+    app.config["MAIL_DELIVERY"] = "background"
+    busy, release = threading.Event(), threading.Event()
+    deliver = services.deliver_pending
+
+    def slow_first_delivery(ids=None, limit=100):
+        if not busy.is_set():
+            busy.set()
+            release.wait(5)
+        return deliver(ids=ids, limit=limit)
+
+    monkeypatch.setattr(services, "deliver_pending", slow_first_delivery)
+    for name in ("ani", "budi", "citra", "dewi"):
+        with app.test_request_context(), atomic():
+            _queue_to(f"{name}@example.com")
+        busy.wait(5)
+    release.set()
+    wait_until_sent()
+
+    assert smtp.connections == [
+        ["ani@example.com"],
+        ["budi@example.com", "citra@example.com", "dewi@example.com"],
+    ]
