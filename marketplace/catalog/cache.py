@@ -13,9 +13,12 @@ each other's commit.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
+from time import monotonic
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.db import Base, now_utc
@@ -47,11 +50,18 @@ def bump_catalog_version() -> None:
 def bump_after_sale(stock_left: list[int]) -> None:
     """After a sale took stock: bump if a page's stock figure changed, else at most once a lag.
 
-    The conditional update leaves the row alone (and unlocked) while the last change is recent.
+    The conditional update leaves the row alone (and unlocked) while the last change is recent;
+    each process tries it at most every half lag, so a busy shop does not send it with every
+    order (the ranking then lags at most one and a half SALE_RANKING_LAG).
     """
     if any(stock <= STOCK_SHOWN_UP_TO for stock in stock_left):
         bump_catalog_version()
         return
+    tried = current_app.extensions.setdefault("catalog_sale_bump", {})
+    moment = monotonic()
+    if moment - tried.get("at", -math.inf) < SALE_RANKING_LAG.total_seconds() / 2:
+        return
+    tried["at"] = moment
     now = now_utc()
     db.session.execute(
         sa.update(CatalogState)

@@ -23,6 +23,8 @@ from marketplace.mail.models import OutboxMessage
 from marketplace.mail.sender import send_after_commit
 
 MAX_ATTEMPTS = 10
+# Built once: a message is queued with nearly every order.
+_INSERT_MESSAGE = sa.insert(OutboxMessage.__table__).returning(OutboxMessage.__table__.c.id)
 
 
 def queue_mail(*, recipient: str, template: str, locale: str, kind: str = "", **context) -> None:
@@ -34,12 +36,15 @@ def queue_mail(*, recipient: str, template: str, locale: str, kind: str = "", **
     with force_locale(locale or "id"):
         rendered = render_template(f"mail/{template}.txt", **context).strip()
     subject, _, body = rendered.partition("\n")
-    message = OutboxMessage(
-        recipient=recipient, subject=subject.strip(), body=body.strip() + "\n", kind=kind
-    )
-    db.session.add(message)
-    db.session.flush()
-    message_id = message.id
+    message_id = db.session.execute(
+        _INSERT_MESSAGE,
+        {
+            "recipient": recipient,
+            "subject": subject.strip(),
+            "body": body.strip() + "\n",
+            "kind": kind,
+        },
+    ).scalar_one()
     after_commit(lambda: send_after_commit([message_id]))
 
 

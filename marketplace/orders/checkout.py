@@ -85,13 +85,19 @@ def place_order(
     having written nothing.
     """
     key = check_idempotency_key(idempotency_key)
-    earlier = _find(key)
-    if earlier is not None:
-        return _repeat(earlier, buyer_id)
-    email = None if buyer_id is not None else _check_email(guest_email)
-    address = clean_address(address)
-    provider = providers.enabled_provider(payment_method)
-    priced = _check_cart(items)
+    try:
+        email = None if buyer_id is not None else _check_email(guest_email)
+        address = clean_address(address)
+        provider = providers.enabled_provider(payment_method)
+        priced = _check_cart(items)
+    except (ValidationError, Conflict):
+        # A form posted again after its order was placed (the cart may be empty or sold out by
+        # now) gets that order back. The happy path skips this read: the unique key catches a
+        # repeat below.
+        earlier = _find(key)
+        if earlier is not None:
+            return _repeat(earlier, buyer_id)
+        raise
     quotes = shipping.quote(
         address.province_code,
         {g.artisan_id: (g.province_code, g.weight_grams) for g in priced.groups},
@@ -100,15 +106,16 @@ def place_order(
         group.shipping_idr = quotes[group.artisan_id]
     for attempt in range(3):
         try:
-            # The order row goes in first: a concurrent post of the same key fails right there
-            # (SQLite: it waited for the write lock; PostgreSQL: for the unique index entry).
-            with atomic():
+            # The order row goes in first: a repeated or concurrent post of the same key fails
+            # right there (SQLite: after waiting for the write lock; PostgreSQL: for the unique
+            # index entry). The new order stays loaded: it is all we wrote.
+            with atomic(keep_loaded=True):
                 order = _write_order(
                     priced, buyer_id, email, address, key, locale, provider, save_address
                 )
             return PlacedOrder(order, access_token_for(key) if buyer_id is None else None, True)
         except IntegrityError:
-            # A concurrent post of the same form won the unique key: return its order.
+            # An earlier or concurrent post of the same form holds the key: return its order.
             winner = _find(key)
             if winner is not None:
                 return _repeat(winner, buyer_id)
@@ -161,29 +168,44 @@ def _check_cart(items: dict[int, int]) -> PricedCart:
     return priced
 
 
+_products = Product.__table__
+# Built once (see cart.pricing): the hot statements of every order.
+_TAKE_STOCK = (
+    sa.update(_products)
+    .where(
+        _products.c.id == sa.bindparam("product_id"),
+        _products.c.stock >= sa.bindparam("quantity"),
+        _products.c.status == ProductStatus.ACTIVE.value,
+        sa.select(Artisan.id)
+        .where(
+            Artisan.id == _products.c.artisan_id,
+            Artisan.status == ArtisanStatus.VERIFIED.value,
+        )
+        .exists(),
+    )
+    .values(
+        stock=_products.c.stock - sa.bindparam("quantity"),
+        sold_count=_products.c.sold_count + sa.bindparam("quantity"),
+    )
+    .returning(_products.c.stock)
+)
+_INSERT_SHIPMENTS = sa.insert(Shipment.__table__).returning(
+    Shipment.__table__.c.artisan_id, Shipment.__table__.c.id
+)
+_INSERT_LINES = sa.insert(OrderLine.__table__)
+_INSERT_EVENT = sa.insert(OrderEvent.__table__)
+_INSERT_PAYMENT = sa.insert(Payment.__table__)
+
+
 def _take_stock(lines: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
     """One conditional update per line, in product-id order.
 
     Returns the ids that were short, and the stock left of the lines that were taken.
     """
-    verified = (
-        sa.select(Artisan.id)
-        .where(Artisan.id == Product.artisan_id, Artisan.status == ArtisanStatus.VERIFIED.value)
-        .exists()
-    )
     short, stock_left = [], []
     for product_id, quantity in sorted(lines):
         left = db.session.execute(
-            sa.update(Product)
-            .where(
-                Product.id == product_id,
-                Product.stock >= quantity,
-                Product.status == ProductStatus.ACTIVE.value,
-                verified,
-            )
-            .values(stock=Product.stock - quantity, sold_count=Product.sold_count + quantity)
-            .returning(Product.stock)
-            .execution_options(synchronize_session=False)
+            _TAKE_STOCK, {"product_id": product_id, "quantity": quantity}
         ).scalar()
         if left is None:
             short.append(product_id)
@@ -240,40 +262,50 @@ def _write_order(priced, buyer_id, email, address, key, locale, provider, save_a
     short, stock_left = _take_stock([(line.product_id, line.quantity) for line in priced.lines])
     if short:
         raise OutOfStock(_shortages(short, priced))
-    shipments = {}
-    for group in priced.groups:
-        shipments[group.artisan_id] = Shipment(
-            order_id=order.id,
-            artisan_id=group.artisan_id,
-            subtotal_idr=group.subtotal_idr,
-            shipping_idr=group.shipping_idr,
-            weight_grams=group.weight_grams,
-        )
-    db.session.add_all(shipments.values())
-    db.session.flush()
-    lines = []
-    for group in priced.groups:
-        for line in group.lines:
-            product = line.product
-            lines.append(
-                OrderLine(
-                    order_id=order.id,
-                    shipment_id=shipments[group.artisan_id].id,
-                    product_id=product.id,
-                    artisan_id=product.artisan_id,
-                    category_id=product.category_id,
-                    title=product.title,
-                    artisan_shop_name=product.shop_name,
-                    artisan_regency_code=product.artisan_regency_code,
-                    artisan_province_code=product.artisan_province_code,
-                    unit_price_idr=product.price_idr,
-                    quantity=line.quantity,
-                    line_total_idr=line.line_total_idr,
-                )
-            )
-    db.session.add_all(lines)
-    db.session.add(OrderEvent(order_id=order.id, at=now, to_status=order.status, actor_id=buyer_id))
-    db.session.add(Payment(order_id=order.id, provider=provider.name, amount_idr=order.total_idr))
+    # The rest is written with plain INSERTs rather than through the unit of work: one
+    # statement per table, and no ORM bookkeeping for rows this request never reads again.
+    shipment_ids = dict(
+        db.session.execute(
+            _INSERT_SHIPMENTS,
+            [
+                {
+                    "order_id": order.id,
+                    "artisan_id": group.artisan_id,
+                    "subtotal_idr": group.subtotal_idr,
+                    "shipping_idr": group.shipping_idr,
+                    "weight_grams": group.weight_grams,
+                }
+                for group in priced.groups
+            ],
+        ).all()
+    )
+    lines = [
+        {
+            "order_id": order.id,
+            "shipment_id": shipment_ids[group.artisan_id],
+            "product_id": line.product.id,
+            "artisan_id": line.product.artisan_id,
+            "category_id": line.product.category_id,
+            "title": line.product.title,
+            "artisan_shop_name": line.product.shop_name,
+            "artisan_regency_code": line.product.artisan_regency_code,
+            "artisan_province_code": line.product.artisan_province_code,
+            "unit_price_idr": line.product.price_idr,
+            "quantity": line.quantity,
+            "line_total_idr": line.line_total_idr,
+        }
+        for group in priced.groups
+        for line in group.lines
+    ]
+    db.session.execute(_INSERT_LINES, lines)
+    db.session.execute(
+        _INSERT_EVENT,
+        {"order_id": order.id, "at": now, "to_status": order.status, "actor_id": buyer_id},
+    )
+    db.session.execute(
+        _INSERT_PAYMENT,
+        {"order_id": order.id, "provider": provider.name, "amount_idr": order.total_idr},
+    )
     if buyer_id is not None:
         UserCart(buyer_id).clear([line.product_id for line in priced.lines])
         if save_address:

@@ -66,8 +66,8 @@ def _to_buyer(order: Order, template: str, kind: str, **context) -> None:
     )
 
 
-def order_placed(order: Order, lines: list[OrderLine], instructions) -> None:
-    """Buyer: the order, what it costs and how to pay it (lines as just written, not re-read)."""
+def order_placed(order: Order, lines: list[dict], instructions) -> None:
+    """Buyer: the order, what it costs and how to pay it (lines as the values just inserted)."""
     _to_buyer(
         order,
         "order_placed",

@@ -58,17 +58,18 @@ def default_rate(origin: str, destination: str) -> Rate:
     return Rate(*OTHER_ISLANDS)
 
 
+_RATES_TO = sa.select(
+    ShippingRate.origin_province_code, ShippingRate.first_kg_idr, ShippingRate.next_kg_idr
+).where(
+    ShippingRate.destination_province_code == sa.bindparam("destination"),
+    ShippingRate.origin_province_code.in_(sa.bindparam("origins", expanding=True)),
+)  # built once: it runs on every checkout
+
+
 def rates_to(destination: str, origins: set[str]) -> dict[str, Rate]:
     """The rates from each origin province to a destination (defaults for missing pairs)."""
     rows = db.session.execute(
-        sa.select(
-            ShippingRate.origin_province_code,
-            ShippingRate.first_kg_idr,
-            ShippingRate.next_kg_idr,
-        ).where(
-            ShippingRate.destination_province_code == destination,
-            ShippingRate.origin_province_code.in_(sorted(origins)),
-        )
+        _RATES_TO, {"destination": destination, "origins": sorted(origins)}
     ).all()
     found = {origin: Rate(first, following) for origin, first, following in rows}
     return {origin: found.get(origin) or default_rate(origin, destination) for origin in origins}

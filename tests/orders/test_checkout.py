@@ -128,7 +128,14 @@ def test_a_failure_in_the_middle_of_placing_an_order_leaves_no_trace(ctx, monkey
         real = checkout_module._take_stock
         monkeypatch.setattr(checkout_module, "_take_stock", lambda lines: (real(lines), boom()))
     elif where == "payment":
-        monkeypatch.setattr(checkout_module, "Payment", boom)
+        execute = db.session.execute
+
+        def fail_at_the_payment(statement, *args, **kwargs):
+            if statement is checkout_module._INSERT_PAYMENT:
+                boom()
+            return execute(statement, *args, **kwargs)
+
+        monkeypatch.setattr(db.session, "execute", fail_at_the_payment)
     elif where == "mail":
         monkeypatch.setattr(checkout_module.mails, "order_placed", boom)
     else:
