@@ -42,13 +42,21 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the extension objects of extensions.py to this app."""
     from marketplace import i18n
-    from marketplace.db import ping_idle_connections
+    from marketplace.db import (
+        engine_options,
+        guard_writes_outside_atomic,
+        ping_idle_connections,
+    )
     from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    )
     db.init_app(app)
     with app.app_context():
         for engine in db.engines.values():
             ping_idle_connections(engine, app.config["DATABASE_PING_AFTER_IDLE"])
+            guard_writes_outside_atomic(engine, strict=app.testing)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)

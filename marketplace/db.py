@@ -102,6 +102,41 @@ def _sqlite_begin(conn):
         conn.exec_driver_sql("BEGIN")
 
 
+def engine_options(url: str, options: dict) -> dict:
+    """The engine settings for a database URL.
+
+    PostgreSQL connections are in autocommit outside atomic(): a page that only reads then costs
+    no BEGIN and ROLLBACK round trips (each of its statements sees the latest committed data, as
+    under READ COMMITTED), while every use case still writes in one transaction (atomic()).
+    Migrations ask for their own transaction. SQLite is left to its own begin handling above.
+    """
+    if url.startswith("postgresql"):
+        return {"isolation_level": "AUTOCOMMIT", **options}
+    return options
+
+
+def guard_writes_outside_atomic(engine: Engine, strict: bool) -> None:
+    """Report an INSERT, UPDATE or DELETE that a request runs outside atomic().
+
+    On PostgreSQL such a write would commit at once (reads autocommit), so a request failing
+    after it could leave half a change behind. Tests fail on it (strict); production logs it.
+    """
+    if engine.dialect.name != "postgresql":
+        return
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _check(conn, cursor, statement, parameters, context, executemany):
+        from flask import current_app, has_request_context
+
+        if not (context.isinsert or context.isupdate or context.isdelete):
+            return
+        if not has_request_context() or not conn.connection.dbapi_connection.autocommit:
+            return
+        if strict:
+            raise AssertionError(f"write outside atomic(): {statement[:80]}")
+        current_app.logger.error("write outside atomic(): %s", statement[:80])
+
+
 def ping_idle_connections(engine: Engine, after_seconds: int) -> None:
     """Before lending out a connection that sat idle over `after_seconds`, check it answers.
 
@@ -142,7 +177,12 @@ def atomic(keep_loaded: bool = False) -> Iterator[sa.orm.Session]:
     session = db.session()
     if session.in_transaction():
         session.commit()
-    session.connection(execution_options={"sqlite_immediate": True})
+    # PostgreSQL connections read in autocommit (see engine_options); a use case writes in a
+    # READ COMMITTED transaction, the level the conditional updates of checkout rely on.
+    options = {"sqlite_immediate": True}
+    if session.get_bind().dialect.name == "postgresql":
+        options["isolation_level"] = "READ COMMITTED"
+    session.connection(execution_options=options)
     try:
         yield session
         session.expire_on_commit = not keep_loaded

@@ -108,6 +108,10 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            # The app's PostgreSQL connections default to autocommit (marketplace.db
+            # engine_options); a migration must be all or nothing.
+            connection = connection.execution_options(isolation_level="READ COMMITTED")
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():

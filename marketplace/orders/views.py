@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.cart.pricing import price_cart
+from marketplace.cart.stores import GuestCart
 from marketplace.cart.views import keep, visitor_cart
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
@@ -136,8 +137,9 @@ def checkout():
         if field is not None and hasattr(field, "errors"):
             field.errors = [*field.errors, error.message]
         return _page(form, price_cart(items), _saved_addresses(), error=error.message, status=422)
-    cart.clear(list(items))
-    keep(cart)
+    if isinstance(cart, GuestCart):  # an account's cart was emptied with the order
+        cart.clear(list(items))
+        keep(cart)
     order = placed.order
     start = providers.get(order.payment_method).start(order)
     if start.redirect_url:
