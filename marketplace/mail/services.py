@@ -23,8 +23,26 @@ from marketplace.mail.models import OutboxMessage
 from marketplace.mail.sender import send_after_commit
 
 MAX_ATTEMPTS = 10
-# Built once: a message is queued with nearly every order.
-_INSERT_MESSAGE = sa.insert(OutboxMessage.__table__).returning(OutboxMessage.__table__.c.id)
+# Built once: a message is queued and sent with nearly every order.
+_outbox = OutboxMessage.__table__
+_INSERT_MESSAGE = sa.insert(_outbox).returning(_outbox.c.id)
+_WAITING = (
+    sa.select(_outbox.c.id, _outbox.c.recipient, _outbox.c.subject, _outbox.c.body)
+    .where(_outbox.c.sent_at.is_(None), _outbox.c.attempts < MAX_ATTEMPTS)
+    .order_by(_outbox.c.id)
+    .limit(sa.bindparam("limit"))
+)
+_WAITING_OF = _WAITING.where(_outbox.c.id.in_(sa.bindparam("ids", expanding=True)))
+_MARK_SENT = (
+    sa.update(_outbox)
+    .where(_outbox.c.id.in_(sa.bindparam("ids", expanding=True)), _outbox.c.sent_at.is_(None))
+    .values(sent_at=sa.bindparam("now"), attempts=_outbox.c.attempts + 1)
+)
+_COUNT_FAILURE = (
+    sa.update(_outbox)
+    .where(_outbox.c.id == sa.bindparam("message_id"))
+    .values(attempts=_outbox.c.attempts + 1, last_error=sa.bindparam("error_text"))
+)
 
 
 def queue_mail(*, recipient: str, template: str, locale: str, kind: str = "", **context) -> None:
@@ -55,12 +73,10 @@ def deliver_pending(ids: list[int] | None = None, limit: int = 100) -> int:
     counts an attempt on what failed; a failed message stays queued for `send-mail`. A crash
     between sending and marking sends that batch again: delivery is at least once.
     """
-    query = sa.select(OutboxMessage).where(
-        OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS
-    )
-    if ids is not None:
-        query = query.where(OutboxMessage.id.in_(ids))
-    messages = db.session.scalars(query.order_by(OutboxMessage.id).limit(limit)).all()
+    if ids is None:
+        messages = db.session.execute(_WAITING, {"limit": limit}).all()
+    else:
+        messages = db.session.execute(_WAITING_OF, {"ids": ids, "limit": limit}).all()
     if not messages:
         return 0
     sent: list[int] = []
@@ -85,24 +101,16 @@ def _record_delivery(sent: list[int], failed: dict[int, str]) -> None:
     """Mark the sent messages and count an attempt on the failed ones, in one transaction."""
     with atomic():
         if sent:
-            db.session.execute(
-                sa.update(OutboxMessage)
-                .where(OutboxMessage.id.in_(sent), OutboxMessage.sent_at.is_(None))
-                .values(sent_at=now_utc(), attempts=OutboxMessage.attempts + 1)
-                .execution_options(synchronize_session=False)
-            )
+            db.session.execute(_MARK_SENT, {"ids": sent, "now": now_utc()})
         for message_id, error in failed.items():
             current_app.logger.warning("mail %s to be retried: %s", message_id, error)
             db.session.execute(
-                sa.update(OutboxMessage)
-                .where(OutboxMessage.id == message_id)
-                .values(attempts=OutboxMessage.attempts + 1, last_error=error[:500])
-                .execution_options(synchronize_session=False)
+                _COUNT_FAILURE, {"message_id": message_id, "error_text": error[:500]}
             )
 
 
 @contextmanager
-def open_backend() -> Iterator[Callable[[OutboxMessage], None]]:
+def open_backend() -> Iterator[Callable[[sa.Row], None]]:
     """The configured sender, `console` (development), `memory` (tests) or `smtp`
     (production), ready to send a batch: SMTP keeps one connection open for all of it."""
     name = current_app.config["MAIL_BACKEND"]
@@ -113,7 +121,7 @@ def open_backend() -> Iterator[Callable[[OutboxMessage], None]]:
         yield lambda message: smtp.send_message(_email(message))
 
 
-def send_console(message: OutboxMessage) -> None:
+def send_console(message: sa.Row) -> None:
     """Print the message: development has no mail server."""
     print(
         f"--- mail to {message.recipient}\nSubject: {message.subject}\n\n{message.body}---",
@@ -122,7 +130,7 @@ def send_console(message: OutboxMessage) -> None:
     )
 
 
-def send_memory(message: OutboxMessage) -> None:
+def send_memory(message: sa.Row) -> None:
     """Keep the message in the app, where tests read it."""
     current_app.extensions.setdefault("mail_sent", []).append(
         {"to": message.recipient, "subject": message.subject, "body": message.body}
@@ -141,7 +149,7 @@ def smtp_connection() -> Iterator[smtplib.SMTP]:
         yield smtp
 
 
-def _email(message: OutboxMessage) -> EmailMessage:
+def _email(message: sa.Row) -> EmailMessage:
     """The outbox row as an e-mail from the shop's sender address."""
     email = EmailMessage()
     email["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
