@@ -6,7 +6,7 @@ from flask import Blueprint, Flask, current_app, jsonify, redirect, request, ses
 from flask_login import current_user
 from sqlalchemy import text
 
-from marketplace import money
+from marketplace import form_html, money
 from marketplace.errors import register_error_handlers
 from marketplace.extensions import csrf, db
 from marketplace.i18n import current_language
@@ -27,6 +27,8 @@ def register(app: Flask) -> None:
     app.register_blueprint(bp)
     app.after_request(security_headers)
     app.add_template_filter(rupiah, "rupiah")
+    app.add_template_global(form_html.render_field, "render_field")
+    app.add_template_global(form_html.render_label, "render_label")
     app.context_processor(template_context)
 
 
