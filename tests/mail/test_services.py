@@ -174,3 +174,19 @@ def test_the_sender_thread_sends_what_queued_up_while_it_was_busy_as_one_batch(
         ["ani@example.com"],
         ["budi@example.com", "citra@example.com", "dewi@example.com"],
     ]
+
+
+def test_an_english_mail_sent_from_an_indonesian_page_leaves_the_page_indonesian(app, outbox):
+    from flask import render_template_string
+
+    with app.test_request_context("/"):
+        before = render_template_string("{{ _('Keranjang') }}")
+        with atomic():
+            _queue()  # locale "en"
+        after = render_template_string("{{ _('Keranjang') }}")
+        db.session.remove()
+    with app.test_request_context("/?lang=en"):
+        english = render_template_string("{{ _('Keranjang') }}")
+
+    assert outbox[0]["subject"] == "Reset your password"
+    assert (before, after, english) == ("Keranjang", "Keranjang", "Cart")
