@@ -163,14 +163,12 @@ def ping_idle_connections(engine: Engine, after_seconds: int) -> None:
 
 
 @contextmanager
-def atomic(keep_loaded: bool = False) -> Iterator[sa.orm.Session]:
+def atomic() -> Iterator[sa.orm.Session]:
     """Run one use case in one transaction: commit at the end, roll back on any error.
 
     Any transaction the request had already begun (reads, such as loading the current user) is
     ended first, so the use case starts clean and, on SQLite, with the write lock. Callbacks
     registered with after_commit() run once the commit has succeeded (mail, payment calls).
-    keep_loaded: the objects stay loaded after the commit instead of being read again on first
-    use; for a use case that returns what it has just written, and nothing else changed since.
     """
     from marketplace.extensions import db
 
@@ -185,11 +183,7 @@ def atomic(keep_loaded: bool = False) -> Iterator[sa.orm.Session]:
     session.connection(execution_options=options)
     try:
         yield session
-        session.expire_on_commit = not keep_loaded
-        try:
-            session.commit()
-        finally:
-            session.expire_on_commit = True
+        session.commit()
     except BaseException:
         session.rollback()
         session.info.pop("after_commit", None)

@@ -108,8 +108,8 @@ def place_order(
         try:
             # The order row goes in first: a repeated or concurrent post of the same key fails
             # right there (SQLite: after waiting for the write lock; PostgreSQL: for the unique
-            # index entry). The new order stays loaded: it is all we wrote.
-            with atomic(keep_loaded=True):
+            # index entry).
+            with atomic():
                 order = _write_order(
                     priced, buyer_id, email, address, key, locale, provider, save_address
                 )
@@ -189,6 +189,7 @@ _TAKE_STOCK = (
     )
     .returning(_products.c.stock)
 )
+_INSERT_ORDER = sa.insert(Order.__table__).returning(Order.__table__.c.id)
 _INSERT_SHIPMENTS = sa.insert(Shipment.__table__).returning(
     Shipment.__table__.c.artisan_id, Shipment.__table__.c.id
 )
@@ -235,7 +236,7 @@ def _write_order(priced, buyer_id, email, address, key, locale, provider, save_a
     """Every write of place_order, inside its transaction."""
     now = now_utc()
     minutes = int(current_app.config["ORDER_EXPIRY_MINUTES"])
-    order = Order(
+    fields = dict(
         number=new_order_number(now),
         buyer_id=buyer_id,
         guest_email=email,
@@ -257,8 +258,11 @@ def _write_order(priced, buyer_id, email, address, key, locale, provider, save_a
         created_at=now,
         expires_at=now + timedelta(minutes=minutes),
     )
-    db.session.add(order)
-    db.session.flush()  # the unique key: a concurrent duplicate waits here, then fails
+    # The unique key: a concurrent duplicate waits here, then fails.
+    order_id = db.session.execute(_INSERT_ORDER, fields).scalar_one()
+    # What was written, for the e-mail and the caller; not tracked by the session, which would
+    # only read it back.
+    order = Order(id=order_id, **fields)
     short, stock_left = _take_stock([(line.product_id, line.quantity) for line in priced.lines])
     if short:
         raise OutOfStock(_shortages(short, priced))
