@@ -19,6 +19,7 @@ import threading
 
 from flask import Flask, current_app, has_request_context
 
+BATCH = 100  # messages per read, mail-server connection and write
 _jobs: queue.Queue[tuple[Flask, list[int]]] = queue.Queue()
 _worker: dict[str, object] = {"pid": None}
 _start_lock = threading.Lock()
@@ -64,7 +65,8 @@ def _run() -> None:
         for app, ids in ids_by_app.items():
             with app.app_context():
                 try:
-                    services.deliver_pending(ids=ids)
+                    for start in range(0, len(ids), BATCH):
+                        services.deliver_pending(ids=ids[start : start + BATCH], limit=BATCH)
                 except Exception:  # the thread must survive; send-mail retries later
                     app.logger.exception("background mail delivery failed; send-mail will retry")
                 finally:

@@ -145,13 +145,23 @@ def test_a_mail_server_that_cannot_be_reached_leaves_every_message_queued(ctx, s
     assert all("mail server down" in r.last_error for r in rows)
 
 
-def test_the_sender_thread_sends_what_queued_up_while_it_was_busy_as_one_batch(
-    app, ctx, smtp, monkeypatch
+@pytest.mark.parametrize(
+    ("batch", "after_the_first"),
+    [
+        (100, [["budi@example.com", "citra@example.com", "dewi@example.com"]]),
+        (2, [["budi@example.com", "citra@example.com"], ["dewi@example.com"]]),
+    ],
+    ids=["one batch", "more than a batch"],
+)
+def test_the_sender_thread_sends_what_queued_up_while_it_was_busy_in_batches(
+    app, ctx, smtp, monkeypatch, batch, after_the_first
 ):
     import threading
 
+    from marketplace.mail import sender
     from marketplace.mail.sender import wait_until_sent
 
+    monkeypatch.setattr(sender, "BATCH", batch)
     app.config["MAIL_DELIVERY"] = "background"
     busy, release = threading.Event(), threading.Event()
     deliver = services.deliver_pending
@@ -170,10 +180,7 @@ def test_the_sender_thread_sends_what_queued_up_while_it_was_busy_as_one_batch(
     release.set()
     wait_until_sent()
 
-    assert smtp.connections == [
-        ["ani@example.com"],
-        ["budi@example.com", "citra@example.com", "dewi@example.com"],
-    ]
+    assert smtp.connections == [["ani@example.com"], *after_the_first]
 
 
 def test_an_english_mail_sent_from_an_indonesian_page_leaves_the_page_indonesian(app, outbox):
