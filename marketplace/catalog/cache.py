@@ -7,8 +7,8 @@ bumps the version in the same transaction, so no cached page outlives the data i
 A sale is the exception (bump_after_sale): pages show a stock figure only up to
 STOCK_SHOWN_UP_TO ("tinggal 3", "stok habis"), so a sale that leaves more than that changes
 nothing a page shows except the best-seller order of the home page, which may then lag by up to
-SALE_RANKING_LAG. Bumping the one row on every order made all checkouts on PostgreSQL wait for
-each other's commit.
+one and a half SALE_RANKING_LAG (90 s). Bumping the one row on every order made all checkouts on
+PostgreSQL wait for each other's commit.
 """
 
 from __future__ import annotations
