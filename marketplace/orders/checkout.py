@@ -2,8 +2,8 @@
 
 Reads and checks first, raising before anything is written (empty cart, bad address, products
 gone or short). Then ONE transaction inserts the order (its unique idempotency key makes a
-concurrent duplicate wait here and fail), takes the stock with one conditional update per line in
-product-id order, and writes shipments, lines, the first status event, the pending payment, the
+concurrent duplicate wait here and fail), takes the stock (orders/stock.py: one conditional update per line in
+product-id order), and writes shipments, lines, the first status event, the pending payment, the
 buyer's mail and the catalog version bump. If any line is short nothing stays written and
 OutOfStock lists every short line with what is left. No `FOR UPDATE` is needed: the conditional
 update is correct on SQLite (BEGIN IMMEDIATE serialises writers) and PostgreSQL (the second
@@ -21,17 +21,16 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from marketplace.artisans.models import Artisan, ArtisanStatus
 from marketplace.cart.pricing import PricedCart, price_cart
 from marketplace.cart.stores import UserCart
 from marketplace.catalog.cache import bump_after_sale
-from marketplace.catalog.models import Product, ProductStatus
 from marketplace.db import atomic, now_utc
 from marketplace.errors import Conflict, ValidationError
 from marketplace.extensions import db
 from marketplace.orders import mails, shipping
 from marketplace.orders.address import ShippingAddress, clean_address
 from marketplace.orders.models import Address, Order, OrderEvent, OrderLine, OrderStatus, Shipment
+from marketplace.orders.stock import shortages, take_stock
 from marketplace.orders.tokens import (
     access_token_for,
     check_idempotency_key,
@@ -168,27 +167,7 @@ def _check_cart(items: dict[int, int]) -> PricedCart:
     return priced
 
 
-_products = Product.__table__
-# Built once (see cart.pricing): the hot statements of every order.
-_TAKE_STOCK = (
-    sa.update(_products)
-    .where(
-        _products.c.id == sa.bindparam("product_id"),
-        _products.c.stock >= sa.bindparam("quantity"),
-        _products.c.status == ProductStatus.ACTIVE.value,
-        sa.select(Artisan.id)
-        .where(
-            Artisan.id == _products.c.artisan_id,
-            Artisan.status == ArtisanStatus.VERIFIED.value,
-        )
-        .exists(),
-    )
-    .values(
-        stock=_products.c.stock - sa.bindparam("quantity"),
-        sold_count=_products.c.sold_count + sa.bindparam("quantity"),
-    )
-    .returning(_products.c.stock)
-)
+# Built once (see cart.pricing): the statements that write every order.
 _INSERT_ORDER = sa.insert(Order.__table__).returning(Order.__table__.c.id)
 _INSERT_SHIPMENTS = sa.insert(Shipment.__table__).returning(
     Shipment.__table__.c.artisan_id, Shipment.__table__.c.id
@@ -196,40 +175,6 @@ _INSERT_SHIPMENTS = sa.insert(Shipment.__table__).returning(
 _INSERT_LINES = sa.insert(OrderLine.__table__)
 _INSERT_EVENT = sa.insert(OrderEvent.__table__)
 _INSERT_PAYMENT = sa.insert(Payment.__table__)
-
-
-def _take_stock(lines: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
-    """One conditional update per line, in product-id order.
-
-    Returns the ids that were short, and the stock left of the lines that were taken.
-    """
-    short, stock_left = [], []
-    for product_id, quantity in sorted(lines):
-        left = db.session.execute(
-            _TAKE_STOCK, {"product_id": product_id, "quantity": quantity}
-        ).scalar()
-        if left is None:
-            short.append(product_id)
-        else:
-            stock_left.append(left)
-    return short, stock_left
-
-
-def _shortages(short: list[int], priced: PricedCart) -> list[dict]:
-    """What is left of the short products, read inside the failing transaction."""
-    rows = dict(
-        db.session.execute(sa.select(Product.id, Product.stock).where(Product.id.in_(short))).all()
-    )
-    by_id = {line.product_id: line for line in priced.lines}
-    return [
-        {
-            "product_id": pid,
-            "title": by_id[pid].product.title,
-            "requested": by_id[pid].quantity,
-            "available": rows.get(pid, 0),
-        }
-        for pid in short
-    ]
 
 
 def _write_order(priced, buyer_id, email, address, key, locale, provider, save_address) -> Order:
@@ -263,9 +208,9 @@ def _write_order(priced, buyer_id, email, address, key, locale, provider, save_a
     # What was written, for the e-mail and the caller; not tracked by the session, which would
     # only read it back.
     order = Order(id=order_id, **fields)
-    short, stock_left = _take_stock([(line.product_id, line.quantity) for line in priced.lines])
+    short, stock_left = take_stock([(line.product_id, line.quantity) for line in priced.lines])
     if short:
-        raise OutOfStock(_shortages(short, priced))
+        raise OutOfStock(shortages(short, priced))
     # The rest is written with plain INSERTs rather than through the unit of work: one
     # statement per table, and no ORM bookkeeping for rows this request never reads again.
     shipment_ids = dict(

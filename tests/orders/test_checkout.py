@@ -99,7 +99,7 @@ def test_stock_taken_between_reading_and_writing_is_caught_by_the_conditional_up
 ):
     _artisan, (first, second) = shop(products=2, stock=2)
     received = stock_received()
-    real = checkout_module._take_stock
+    real = checkout_module.take_stock
 
     def someone_else_buys_first(lines):
         # Another checkout commits between our read and our update (stock read as 2, now 0).
@@ -108,7 +108,7 @@ def test_stock_taken_between_reading_and_writing_is_caught_by_the_conditional_up
         )
         return real(lines)
 
-    monkeypatch.setattr(checkout_module, "_take_stock", someone_else_buys_first)
+    monkeypatch.setattr(checkout_module, "take_stock", someone_else_buys_first)
     with pytest.raises(OutOfStock) as error:
         order_for({first.id: 1, second.id: 2})
     assert [line["product_id"] for line in error.value.details["lines"]] == [second.id]
@@ -116,7 +116,7 @@ def test_stock_taken_between_reading_and_writing_is_caught_by_the_conditional_up
     nothing_written(received)
 
 
-@pytest.mark.parametrize("where", ["_take_stock", "payment", "mail", "catalog_bump"])
+@pytest.mark.parametrize("where", ["take_stock", "payment", "mail", "catalog_bump"])
 def test_a_failure_in_the_middle_of_placing_an_order_leaves_no_trace(ctx, monkeypatch, where):
     _artisan, (product,) = shop(stock=5)
     received = stock_received()
@@ -124,9 +124,9 @@ def test_a_failure_in_the_middle_of_placing_an_order_leaves_no_trace(ctx, monkey
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    if where == "_take_stock":
-        real = checkout_module._take_stock
-        monkeypatch.setattr(checkout_module, "_take_stock", lambda lines: (real(lines), boom()))
+    if where == "take_stock":
+        real = checkout_module.take_stock
+        monkeypatch.setattr(checkout_module, "take_stock", lambda lines: (real(lines), boom()))
     elif where == "payment":
         execute = db.session.execute
 
@@ -232,7 +232,7 @@ def test_products_no_longer_for_sale_are_reported_and_nothing_is_written(ctx, ch
 def test_an_artisan_suspended_during_checkout_is_caught_inside_the_transaction(ctx, monkeypatch):
     artisan, (product,) = shop()
     received = stock_received()
-    real = checkout_module._take_stock
+    real = checkout_module.take_stock
 
     def suspended_meanwhile(lines):
         db.session.execute(
@@ -240,7 +240,7 @@ def test_an_artisan_suspended_during_checkout_is_caught_inside_the_transaction(c
         )
         return real(lines)
 
-    monkeypatch.setattr(checkout_module, "_take_stock", suspended_meanwhile)
+    monkeypatch.setattr(checkout_module, "take_stock", suspended_meanwhile)
     with pytest.raises(OutOfStock):
         order_for({product.id: 1})
     nothing_written(received)
