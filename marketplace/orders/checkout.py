@@ -2,12 +2,12 @@
 
 Reads and checks first, raising before anything is written (empty cart, bad address, products
 gone or short). Then ONE transaction inserts the order (its unique idempotency key makes a
-concurrent duplicate wait here and fail), takes the stock (orders/stock.py: one conditional update per line in
-product-id order), and writes shipments, lines, the first status event, the pending payment, the
-buyer's mail and the catalog version bump. If any line is short nothing stays written and
-OutOfStock lists every short line with what is left. No `FOR UPDATE` is needed: the conditional
-update is correct on SQLite (BEGIN IMMEDIATE serialises writers) and PostgreSQL (the second
-updater re-reads the row after the first commits).
+concurrent duplicate wait here and fail), takes the stock (orders/stock.py: one conditional
+update per line in product-id order), and writes shipments, lines, the first status event, the
+pending payment, the buyer's mail and the catalog version bump. If any line is short nothing
+stays written and OutOfStock lists every short line with what is left. No `FOR UPDATE` is
+needed: the conditional update is correct on SQLite (BEGIN IMMEDIATE serialises writers) and
+PostgreSQL (the second updater re-reads the row after the first commits).
 """
 
 from __future__ import annotations
