@@ -17,60 +17,31 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import random
-import re
-import secrets
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode
-
-from settings import PRODUCTION_ENV, ensure_postgres_database  # bench/settings.py
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from checkout_buyers import Stats, load, percentile  # noqa: E402 - bench/ modules
+from checkout_data import (  # noqa: E402
+    build_catalogue,
+    database,
+    snapshot,
+    verify,
+    verify_count,
+)
+
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/checkout_bench"
-TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-KEY = re.compile(r'name="idempotency_key" type="hidden" value="([^"]+)"')
-SCARCE = 8  # products with little stock, sold out during the run
-SCARCE_STOCK = 4
-PLENTY = 300
 # Threads per gunicorn worker. SQLite takes one writer at a time and makes the others poll for
 # the lock with growing sleeps, so more threads only add waiting; PostgreSQL overlaps them.
 THREADS = {"sqlite": 1, "postgresql": 4}
-ADDRESS = {
-    "name": "Pembeli Uji",
-    "phone": "0812 3456 7890",
-    "email": "pembeli.uji@example.com",
-    "street": "Jl. Merdeka No. 1, RT 01/RW 02",
-    "village": "",
-    "province_code": "35",
-    "regency_code": "35.78",
-    "postal_code": "60265",
-    "payment_method": "manual_transfer",
-    "action": "place",
-}
-
-
-@dataclass
-class Stats:
-    """What the buyers saw."""
-
-    orders: int = 0
-    sold_out: int = 0
-    errors: list[str] = field(default_factory=list)
-    place_ms: list[float] = field(default_factory=list)
-    flow_ms: list[float] = field(default_factory=list)
-    requests: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def free_port() -> int:
@@ -78,173 +49,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def flask_env(url: str) -> dict:
-    """Environment for the app under test: production settings on the bench database."""
-    env = dict(os.environ)
-    env.update(PRODUCTION_ENV)
-    env.update(
-        DATABASE_URL=url,
-        SECRET_KEY=secrets.token_urlsafe(48),
-        MAIL_BACKEND="console",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("BENCH_PATH", "")])),
-        INSTANCE_PATH=tempfile.mkdtemp(prefix="bench-instance-"),
-    )
-    return env
-
-
-def flask(env: dict, *args: str) -> None:
-    """Run a `flask --app wsgi` command, quietly unless it fails."""
-    command = [str(ROOT / ".venv/bin/flask"), "--app", "wsgi", *args]
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-    if done.returncode:
-        raise SystemExit(f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-
-
-@contextmanager
-def database(backend: str, pg_url: str):
-    """A fresh, migrated database URL with regions and shipping rates."""
-    if backend == "sqlite":
-        folder = tempfile.mkdtemp(prefix="bench-checkout-")
-        url = f"sqlite:///{folder}/bench.sqlite3"
-    else:
-        import sqlalchemy as sa
-
-        url = pg_url
-        ensure_postgres_database(url)
-        engine = sa.create_engine(url)
-        with engine.begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-            conn.execute(sa.text("CREATE SCHEMA public"))
-        engine.dispose()
-    env = flask_env(url)
-    flask(env, "db", "upgrade", "heads")
-    flask(env, "regions", "load")
-    flask(env, "shipping", "load-defaults")
-    yield url, env
-
-
-def build_catalogue(url: str) -> tuple[list[int], list[int]]:
-    """Verified artisans in several provinces with products; returns (plenty ids, scarce ids)."""
-    from datetime import date
-
-    from marketplace import create_app
-    from marketplace.accounts.models import User
-    from marketplace.artisans.models import Artisan, TrainingRecord
-    from marketplace.catalog.models import Category, Product
-    from marketplace.db import atomic, now_utc
-    from marketplace.extensions import db
-
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url})
-    regencies = ["32.73", "51.04", "12.12", "33.20", "34.02", "73.71", "64.72", "94.01"]
-    with app.app_context(), atomic():
-        category = Category(slug="bench", name_id="Uji", name_en="Bench", position=1)
-        db.session.add(category)
-        products = []
-        for n, regency in enumerate(regencies * 5):
-            user = User(email=f"perajin{n}@bench.example.com", role="artisan", name=f"P{n}")
-            db.session.add(user)
-            db.session.flush()
-            artisan = Artisan(
-                user_id=user.id,
-                slug=f"bench-{n}",
-                shop_name=f"Toko Uji {n}",
-                legal_name=f"Perajin {n}",
-                regency_code=regency,
-                province_code=regency.split(".")[0],
-                status="verified",
-                verified_at=now_utc(),
-            )
-            db.session.add(artisan)
-            db.session.flush()
-            db.session.add(
-                TrainingRecord(
-                    artisan_id=artisan.id,
-                    programme="Uji",
-                    batch="1",
-                    training_date=date(2024, 1, 1),
-                    certificate_number=f"B{n}",
-                    regency_code=regency,
-                    village="Desa",
-                )
-            )
-            for k in range(PLENTY // 40 + (1 if n < SCARCE else 0)):
-                scarce = n < SCARCE and k == 0
-                products.append(
-                    Product(
-                        artisan_id=artisan.id,
-                        category_id=category.id,
-                        slug=f"bench-{n}-{k}",
-                        title=f"Kerajinan uji {n}-{k}",
-                        price_idr=random.randrange(20, 500) * 1000,
-                        stock=SCARCE_STOCK if scarce else 1_000_000,
-                        weight_grams=400 + 100 * k,
-                        status="active",
-                        published_at=now_utc(),
-                    )
-                )
-        db.session.add_all(products)
-        db.session.flush()
-        plenty = [p.id for p in products if p.stock > SCARCE_STOCK]
-        scarce = [p.id for p in products if p.stock == SCARCE_STOCK]
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    return plenty, scarce
-
-
-def snapshot(url: str) -> dict[int, int]:
-    """Stock received per product (stock + sold_count)."""
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(url)
-    with engine.connect() as conn:
-        rows = dict(conn.execute(sa.text("SELECT id, stock + sold_count FROM products")).all())
-    engine.dispose()
-    return rows
-
-
-def verify(url: str, received: dict[int, int], scarce: list[int], orders_seen: int) -> list[str]:
-    """Problems found in the database after the run (empty when all is well)."""
-    import sqlalchemy as sa
-
-    problems = []
-    engine = sa.create_engine(url)
-    with engine.connect() as conn:
-        live = dict(
-            conn.execute(
-                sa.text(
-                    "SELECT l.product_id, sum(l.quantity) FROM order_lines l "
-                    "JOIN orders o ON o.id = l.order_id "
-                    "WHERE o.status IN ('pending_payment', 'paid', 'completed') "
-                    "GROUP BY l.product_id"
-                )
-            ).all()
-        )
-        for pid, stock, sold in conn.execute(sa.text("SELECT id, stock, sold_count FROM products")):
-            units = int(live.get(pid, 0))
-            if stock < 0 or sold != units or stock + units != received[pid]:
-                problems.append(
-                    f"product {pid}: stock {stock}, sold {sold}, live {units}, "
-                    f"received {received[pid]}"
-                )
-        orders = conn.execute(sa.text("SELECT count(*) FROM orders")).scalar()
-        keys = conn.execute(sa.text("SELECT count(DISTINCT idempotency_key) FROM orders")).scalar()
-        sold_scarce = conn.execute(
-            sa.text(
-                "SELECT coalesce(sum(sold_count), 0) FROM products WHERE id IN :ids"
-            ).bindparams(sa.bindparam("ids", expanding=True)),
-            {"ids": scarce},
-        ).scalar()
-    engine.dispose()
-    if orders != orders_seen:
-        problems.append(f"{orders} orders in the database, {orders_seen} confirmed to buyers")
-    if keys != orders:
-        problems.append("duplicate idempotency keys")
-    if sold_scarce > SCARCE_STOCK * len(scarce):
-        problems.append(f"oversold: {sold_scarce} scarce units sold")
-    return problems
 
 
 @contextmanager
@@ -285,117 +89,6 @@ def gunicorn(env: dict, workers: int, threads: int):
     finally:
         process.terminate()
         process.wait(timeout=20)
-
-
-class Buyer:
-    """One guest with a browser-like cookie jar, on a keep-alive connection."""
-
-    def __init__(self, port: int, stats: Stats, rng: random.Random):
-        """A fresh guest."""
-        self.port, self.stats, self.rng = port, stats, rng
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        self.cookie = ""
-        self.csrf = ""
-
-    def request(self, method: str, path: str, form: dict | None = None):
-        """One request; returns (status, body text)."""
-        headers = {"Cookie": self.cookie} if self.cookie else {}
-        body = None
-        if form is not None:
-            body = urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            self.conn.request(method, path, body=body, headers=headers)
-            response = self.conn.getresponse()
-            text = response.read().decode()
-        except (http.client.HTTPException, OSError):
-            self.conn.close()
-            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-            raise
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie" and value.startswith("bnn_session="):
-                self.cookie = value.split(";", 1)[0]
-        with self.stats.lock:
-            self.stats.requests += 1
-        return response.status, text
-
-    def start_session(self) -> None:
-        """Forget the cart and get a CSRF token for a new guest session."""
-        self.cookie = ""
-        _status, text = self.request("GET", "/cart")
-        self.csrf = TOKEN.search(text).group(1)
-
-    def order(self, plenty: list[int], scarce: list[int]) -> None:
-        """Add one or two products, open checkout, place the order."""
-        started = time.perf_counter()
-        picks = [self.rng.choice(plenty)]
-        if self.rng.random() < 0.25:
-            picks.append(self.rng.choice(plenty))
-        if scarce and self.rng.random() < 0.1:
-            picks.append(self.rng.choice(scarce))
-        for pid in set(picks):
-            status, _ = self.request(
-                "POST", "/cart/add", {"product_id": pid, "quantity": 1, "csrf_token": self.csrf}
-            )
-            if status == 422:  # a scarce product already sold out: shop elsewhere
-                continue
-            if status != 303:
-                raise RuntimeError(f"cart/add answered {status}")
-        status, text = self.request("GET", "/checkout")
-        if status == 302:  # everything was sold out; start again
-            return
-        if status != 200:
-            raise RuntimeError(f"GET /checkout answered {status}")
-        key = KEY.search(text).group(1)
-        placed = time.perf_counter()
-        status, text = self.request(
-            "POST", "/checkout", {**ADDRESS, "idempotency_key": key, "csrf_token": self.csrf}
-        )
-        done = time.perf_counter()
-        with self.stats.lock:
-            if status == 303:
-                self.stats.orders += 1
-                self.stats.place_ms.append((done - placed) * 1000)
-                self.stats.flow_ms.append((done - started) * 1000)
-            elif status == 409:
-                self.stats.sold_out += 1
-            else:
-                self.stats.errors.append(f"POST /checkout answered {status}")
-        if status == 409:
-            self.start_session()
-
-
-def load(port: int, buyers: int, seconds: float, plenty, scarce) -> tuple[Stats, float]:
-    """Run the buyers for `seconds`; returns the stats and the elapsed time."""
-    stats = Stats()
-    stop = time.perf_counter() + seconds
-
-    def run(n: int) -> None:
-        """One buyer placing orders until the time is up."""
-        buyer = Buyer(port, stats, random.Random(n))
-        try:
-            buyer.start_session()
-            while time.perf_counter() < stop:
-                buyer.order(plenty, scarce)
-        except Exception as exc:  # every failure is reported in the table
-            with stats.lock:
-                stats.errors.append(repr(exc))
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(buyers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return stats, time.perf_counter() - started
-
-
-def percentile(values: list[float], share: float) -> float:
-    """The value below which `share` of the values fall."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def bench(backend: str, args) -> dict:
@@ -497,17 +190,6 @@ def cpu_seconds(pids: list[int]) -> float:
             continue
         total += int(fields[11]) + int(fields[12])
     return total / tick
-
-
-def verify_count(url: str) -> int:
-    """Orders in the database now."""
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(url)
-    with engine.connect() as conn:
-        count = conn.execute(sa.text("SELECT count(*) FROM orders")).scalar()
-    engine.dispose()
-    return count
 
 
 def main(argv: list[str] | None = None) -> int:
