@@ -2,7 +2,8 @@
 
 A message is written to the outbox inside the transaction of the change it reports, and sent
 after that transaction commits. A mail server that is down loses nothing: `flask send-mail`
-sends what is still waiting.
+sends what is still waiting. Several senders may run at once (cron, each process's sender
+thread, several servers): each claims the rows it sends, so a message goes out once.
 """
 
 from __future__ import annotations
