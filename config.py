@@ -119,6 +119,8 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Toko BNN <noreply@stopnarkoba.id>")
     # "background": a thread per process sends after the commit, so no request waits on SMTP.
     MAIL_DELIVERY = os.environ.get("MAIL_DELIVERY", "background")
+    # Seconds after which a sender's claim on outbox rows is taken as that of a crashed sender.
+    MAIL_CLAIM_TIMEOUT = _int("MAIL_CLAIM_TIMEOUT", 300)
 
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
     STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")

@@ -78,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.cart.views import bp as cart_bp
     from marketplace.catalog.views import bp as catalog_bp
     from marketplace.dashboard.views import bp as dashboard_bp
+    from marketplace.mail.staff_views import bp as staff_mail_bp
     from marketplace.media.views import bp as media_bp
     from marketplace.orders.staff_views import bp as staff_orders_bp
     from marketplace.orders.views import bp as orders_bp
@@ -103,5 +104,6 @@ def register_blueprints(app: Flask) -> None:
         stripe_bp,
         staff_stripe_bp,
         api_bp,
+        staff_mail_bp,
     ):
         app.register_blueprint(blueprint)

@@ -8,7 +8,8 @@ after the commit. The thread takes whatever has queued up while it was busy as o
 read, one mail-server connection and one write for all of it, so a busy shop costs the database
 and the mail server far less than one round of each per message.
 Nothing is lost either way: a message stays in the outbox until it is sent, and the
-`send-mail` command (cron) sends whatever a stopped process left behind.
+`send-mail` command (cron) sends whatever a stopped process left behind. Nothing goes out twice
+either: this thread and cron (on any server) claim the rows they send (services.deliver_pending).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ def send_after_commit(ids: list[int]) -> None:
     # Commands (cron, seed-demo) send inline: their process may exit before a thread would finish.
     background = current_app.config.get("MAIL_DELIVERY", "inline") == "background"
     if not (background and has_request_context()):
-        deliver_pending(ids=ids)
+        for start in range(0, len(ids), BATCH):
+            deliver_pending(ids=ids[start : start + BATCH], limit=BATCH)
         return
     _ensure_worker()
     _jobs.put((current_app._get_current_object(), ids))

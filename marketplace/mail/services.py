@@ -2,16 +2,21 @@
 
 A message is written to the outbox inside the transaction of the change it reports, and sent
 after that transaction commits. A mail server that is down loses nothing: `flask send-mail`
-sends what is still waiting.
+sends what is still waiting. Several senders may run at once (cron, each process's sender
+thread, several servers): each claims the rows it sends, so a message goes out once.
 """
 
 from __future__ import annotations
 
+import secrets
 import smtplib
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from email.message import EmailMessage
+from email.utils import formatdate, parseaddr
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app, render_template
@@ -26,22 +31,71 @@ MAX_ATTEMPTS = 10
 # Built once: a message is queued and sent with nearly every order.
 _outbox = OutboxMessage.__table__
 _INSERT_MESSAGE = sa.insert(_outbox).returning(_outbox.c.id)
-_WAITING = (
-    sa.select(_outbox.c.id, _outbox.c.recipient, _outbox.c.subject, _outbox.c.body)
-    .where(_outbox.c.sent_at.is_(None), _outbox.c.attempts < MAX_ATTEMPTS)
+# A sender claims the rows it is about to send, so another sender (a second cron run, another
+# process's sender thread, another server) passes them by. On PostgreSQL the rows are locked
+# while claimed (FOR UPDATE SKIP LOCKED: a second sender skips them instead of waiting); SQLite
+# runs writers one at a time (BEGIN IMMEDIATE), so the conditional UPDATE alone is the claim.
+# A claim older than MAIL_CLAIM_TIMEOUT belongs to a sender that died and is taken over.
+_CLAIMABLE = (
+    sa.select(_outbox.c.id)
+    .where(
+        _outbox.c.sent_at.is_(None),
+        _outbox.c.attempts < MAX_ATTEMPTS,
+        sa.or_(_outbox.c.claimed_at.is_(None), _outbox.c.claimed_at < sa.bindparam("stale")),
+    )
     .order_by(_outbox.c.id)
     .limit(sa.bindparam("limit"))
+    .with_for_update(skip_locked=True)
 )
-_WAITING_OF = _WAITING.where(_outbox.c.id.in_(sa.bindparam("ids", expanding=True)))
+_CLAIMED = (
+    _outbox.c.id,
+    _outbox.c.recipient,
+    _outbox.c.subject,
+    _outbox.c.body,
+    _outbox.c.created_at,
+)
+
+
+def _claim_of(candidates: sa.Select) -> sa.Update:
+    return (
+        sa.update(_outbox)
+        .where(_outbox.c.id.in_(candidates.scalar_subquery()))
+        .values(claim_token=sa.bindparam("token"), claimed_at=sa.bindparam("now"))
+        .returning(*_CLAIMED)
+    )
+
+
+_CLAIM_WAITING = _claim_of(_CLAIMABLE)
+_CLAIM_WAITING_OF = _claim_of(
+    _CLAIMABLE.where(_outbox.c.id.in_(sa.bindparam("ids", expanding=True)))
+)
+# Only rows still holding this sender's claim: one taken over meanwhile is the new holder's.
 _MARK_SENT = (
     sa.update(_outbox)
-    .where(_outbox.c.id.in_(sa.bindparam("ids", expanding=True)), _outbox.c.sent_at.is_(None))
-    .values(sent_at=sa.bindparam("now"), attempts=_outbox.c.attempts + 1)
+    .where(
+        _outbox.c.id.in_(sa.bindparam("ids", expanding=True)),
+        _outbox.c.sent_at.is_(None),
+        _outbox.c.claim_token == sa.bindparam("token"),
+    )
+    .values(
+        sent_at=sa.bindparam("now"),
+        attempts=_outbox.c.attempts + 1,
+        claim_token=None,
+        claimed_at=None,
+    )
 )
 _COUNT_FAILURE = (
     sa.update(_outbox)
-    .where(_outbox.c.id == sa.bindparam("message_id"))
-    .values(attempts=_outbox.c.attempts + 1, last_error=sa.bindparam("error_text"))
+    .where(
+        _outbox.c.id == sa.bindparam("message_id"),
+        _outbox.c.claim_token == sa.bindparam("token"),
+    )
+    .values(
+        attempts=_outbox.c.attempts + 1,
+        last_error=sa.bindparam("error_text"),
+        claim_token=None,
+        claimed_at=None,
+    )
 )
 
 
@@ -69,14 +123,14 @@ def queue_mail(*, recipient: str, template: str, locale: str, kind: str = "", **
 def deliver_pending(ids: list[int] | None = None, limit: int = 100) -> int:
     """Send waiting messages (all, or those ids); returns how many went out.
 
-    One mail-server connection for the batch, then one transaction marks what went out and
-    counts an attempt on what failed; a failed message stays queued for `send-mail`. A crash
-    between sending and marking sends that batch again: delivery is at least once.
+    A short transaction claims the batch; then one mail-server connection sends it, and one
+    transaction marks what went out and counts an attempt on what failed (a failed message is
+    released for `send-mail`). Several senders may run at once: each sends only what it claimed.
+    A crash between sending and marking leaves the batch claimed; it is sent again once the
+    claim is older than MAIL_CLAIM_TIMEOUT, with the same Message-ID: delivery is at least once.
     """
-    if ids is None:
-        messages = db.session.execute(_WAITING, {"limit": limit}).all()
-    else:
-        messages = db.session.execute(_WAITING_OF, {"ids": ids, "limit": limit}).all()
+    token = secrets.token_hex(16)
+    messages = _claim(token, ids, limit)
     if not messages:
         return 0
     sent: list[int] = []
@@ -93,19 +147,37 @@ def deliver_pending(ids: list[int] | None = None, limit: int = 100) -> int:
         for message in messages:
             if message.id not in sent:
                 failed.setdefault(message.id, str(exc))
-    _record_delivery(sent, failed)
+    _record_delivery(token, sent, failed)
     return len(sent)
 
 
-def _record_delivery(sent: list[int], failed: dict[int, str]) -> None:
+def _claim(token: str, ids: list[int] | None, limit: int) -> list[sa.Row]:
+    """Claim up to `limit` waiting messages (of `ids`, if given) for this sender, oldest first."""
+    now = now_utc()
+    params = {
+        "token": token,
+        "now": now,
+        "stale": now - timedelta(seconds=current_app.config["MAIL_CLAIM_TIMEOUT"]),
+        "limit": limit,
+    }
+    with atomic():
+        if ids is None:
+            rows = db.session.execute(_CLAIM_WAITING, params).all()
+        else:
+            rows = db.session.execute(_CLAIM_WAITING_OF, {**params, "ids": ids}).all()
+    return sorted(rows, key=lambda row: row.id)
+
+
+def _record_delivery(token: str, sent: list[int], failed: dict[int, str]) -> None:
     """Mark the sent messages and count an attempt on the failed ones, in one transaction."""
     with atomic():
         if sent:
-            db.session.execute(_MARK_SENT, {"ids": sent, "now": now_utc()})
+            db.session.execute(_MARK_SENT, {"ids": sent, "now": now_utc(), "token": token})
         for message_id, error in failed.items():
             current_app.logger.warning("mail %s to be retried: %s", message_id, error)
             db.session.execute(
-                _COUNT_FAILURE, {"message_id": message_id, "error_text": error[:500]}
+                _COUNT_FAILURE,
+                {"message_id": message_id, "error_text": error[:500], "token": token},
             )
 
 
@@ -150,10 +222,25 @@ def smtp_connection() -> Iterator[smtplib.SMTP]:
 
 
 def _email(message: sa.Row) -> EmailMessage:
-    """The outbox row as an e-mail from the shop's sender address."""
+    """The outbox row as an e-mail from the shop's sender address.
+
+    Auto-Submitted keeps out-of-office replies away (RFC 3834); a Message-ID of the outbox row
+    lets a mailbox drop the copy a resend after a crash may deliver.
+    """
     email = EmailMessage()
     email["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     email["To"] = message.recipient
     email["Subject"] = message.subject
+    email["Date"] = formatdate(usegmt=True)
+    email["Message-ID"] = message_id_of(message.id, message.created_at)
+    email["Auto-Submitted"] = "auto-generated"
     email.set_content(message.body)
     return email
+
+
+def message_id_of(outbox_id: int, created_at: datetime) -> str:
+    """The Message-ID of an outbox row: the same on every attempt to send it."""
+    config = current_app.config
+    domain = parseaddr(config["MAIL_DEFAULT_SENDER"])[1].rpartition("@")[2]
+    domain = domain or urlsplit(config.get("SITE_URL", "")).hostname or "localhost"
+    return f"<outbox-{outbox_id}.{int(created_at.timestamp())}@{domain}>"
