@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -55,13 +54,6 @@ MESSAGES = {
 LINK_KEY = "artisan_login_link"
 
 
-def dashboard_url() -> str | None:
-    """The dashboard home, once the dashboard blueprint provides it."""
-    if "dashboard.home" in current_app.view_functions:
-        return url_for("dashboard.home")
-    return None
-
-
 @bp.get("/")
 @staff_required
 def queue():
@@ -75,7 +67,6 @@ def queue():
         artisans=services.artisans_in_scope(scope=scope, status=status),
         counts=services.status_counts(scope=scope),
         status=status,
-        dashboard_url=dashboard_url(),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 import sqlalchemy as sa
@@ -211,3 +212,24 @@ def test_staff_record_a_payout_within_the_balance(client, app, make, bandung_sta
     with app.app_context():
         assert ledger.balance(artisan.id) == 100_000
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Payout)) == 1
+
+
+def nav_links(page: str) -> dict[str, str]:
+    """Label -> href of each link in the staff artisan menu."""
+    menu = page.split('aria-label="Menu perajin"')[1].split("</nav>")[0]
+    return {unescape(label): unescape(href) for href, label in re.findall(NAV_LINK, menu)}
+
+
+NAV_LINK = r'<a href="([^"]*)"[^>]*>([^<]+)</a>'
+
+
+@pytest.mark.parametrize(
+    "page_url", ["/dashboard/artisans/", "/dashboard/artisans/audit", "/dashboard/artisans/{id}"]
+)
+def test_every_link_of_the_staff_menu_opens_a_page(client, bandung_staff, applicants, page_url):
+    page = client.get(page_url.format(id=applicants["bandung"].id)).get_data(as_text=True)
+    links = nav_links(page)
+    assert set(links) == {"Dasbor", "Perajin", "Daftarkan perajin", "Catatan keputusan"}
+    assert links["Dasbor"] == "/dashboard/"
+    for label, href in links.items():
+        assert client.get(href).status_code == 200, (label, href)
