@@ -11,7 +11,6 @@ from marketplace.accounts.scope import covers, scope_filter
 from marketplace.artisans import integrations
 from marketplace.artisans.models import Artisan, ArtisanStatus
 from marketplace.audit import services as audit
-from marketplace.audit.models import AuditEntry
 from marketplace.catalog.cache import bump_catalog_version
 from marketplace.db import atomic, now_utc
 from marketplace.errors import Conflict, NotFound, ValidationError
@@ -55,18 +54,6 @@ def status_counts(*, scope: str) -> dict[str, int]:
     counts = {status.value: 0 for status in ArtisanStatus}
     counts.update({status: count for status, count in rows})
     return counts
-
-
-def audit_entries(*, scope: str, limit: int = 200) -> list[tuple[AuditEntry, str]]:
-    """The newest audit entries about the scope's regions, each with the actor's name."""
-    rows = db.session.execute(
-        sa.select(AuditEntry, sa.func.coalesce(User.name, ""))
-        .outerjoin(User, User.id == AuditEntry.actor_id)
-        .where(scope_filter(scope, AuditEntry.regency_code))
-        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-        .limit(limit)
-    ).all()
-    return [(entry, name) for entry, name in rows]
 
 
 ALLOWED_TRANSITIONS = {
