@@ -22,6 +22,7 @@ from flask_login import current_user
 
 from marketplace.accounts.models import User
 from marketplace.accounts.permissions import staff_required
+from marketplace.accounts.scope import covers
 from marketplace.artisans import applications, audit_log, enrolment, integrations, services
 from marketplace.artisans.forms import EmptyForm, PayoutForm, ReasonForm, StaffCreateForm
 from marketplace.artisans.models import ArtisanStatus
@@ -88,7 +89,18 @@ def detail(artisan_id: int):
         form=ReasonForm(),
         login_link=link if link and link.get("artisan_id") == artisan.id else None,
         balance=integrations.balance(artisan.id),
+        same_certificate=_same_certificate(artisan),
     )
+
+
+def _same_certificate(artisan) -> list[tuple[object, bool]]:
+    """Verified artisans with this applicant's certificate number, each with "in my scope"."""
+    if artisan.status != ArtisanStatus.PENDING:
+        return []
+    return [
+        (other, covers(current_user.staff_scope, other.regency_code))
+        for other in services.verified_with_certificate_of(artisan.id)
+    ]
 
 
 @bp.post("/<int:artisan_id>/decision")
