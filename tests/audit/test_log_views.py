@@ -226,3 +226,33 @@ def test_only_staff_get_the_log_and_its_export(client, make, auth, role):
     auth.login(user.email, PASSWORD)
     assert client.get("/dashboard/artisans/audit").status_code == 404
     assert client.get("/dashboard/artisans/audit.csv").status_code == 404
+
+
+def test_a_shipping_rate_change_links_admins_to_the_rates(app, client, make, auth):
+    with app.app_context():
+        admin = make_user(role="staff", scope="national", admin=True)
+        admin_id, email = admin.id, admin.email
+        with atomic():
+            record(
+                actor_id=admin_id,
+                action="shipping_rates_changed",
+                subject_type="province",
+                subject_id=32,
+                regency_code=None,
+                reason="3 tarif",
+            )
+        db.session.remove()
+    auth.login(email, PASSWORD)
+    page = client.get("/dashboard/artisans/audit").get_data(as_text=True)
+    link = "/dashboard/orders/shipping-rates?origin=32"
+    assert (
+        f'<a href="{link}">Tarif dari Jawa Barat</a>' in page and "Ubah tarif ongkos kirim" in page
+    )
+    assert client.get(link).status_code == 200
+    auth.logout()
+    login(make, auth, "national")
+    page = client.get("/dashboard/artisans/audit").get_data(as_text=True)
+    assert "Tarif dari Jawa Barat" in page and link not in page
+    auth.logout()
+    login(make, auth, "32")
+    assert rows_of(client.get("/dashboard/artisans/audit").get_data(as_text=True)) == []
