@@ -25,7 +25,7 @@ from marketplace.accounts.permissions import staff_required
 from marketplace.accounts.scope import covers
 from marketplace.artisans import applications, audit_log, enrolment, integrations, services
 from marketplace.artisans.forms import EmptyForm, PayoutForm, ReasonForm, StaffCreateForm
-from marketplace.artisans.models import ArtisanStatus
+from marketplace.artisans.models import Artisan, ArtisanStatus
 from marketplace.artisans.view_helpers import details_from, show_error
 from marketplace.audit import log
 from marketplace.audit.labels import action_choices
@@ -93,7 +93,7 @@ def detail(artisan_id: int):
     )
 
 
-def _same_certificate(artisan) -> list[tuple[object, bool]]:
+def _same_certificate(artisan: Artisan) -> list[tuple[Artisan, bool]]:
     """Verified artisans with this applicant's certificate number, each with "in my scope"."""
     if artisan.status != ArtisanStatus.PENDING:
         return []
