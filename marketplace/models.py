@@ -2,7 +2,7 @@
 
 from marketplace.accounts.models import PasswordResetToken, User
 from marketplace.artisans.models import Artisan, TrainingRecord
-from marketplace.audit.models import AuditEntry
+from marketplace.audit.models import AuditEntry, AuditEntryRegion
 from marketplace.cart.models import CartItem
 from marketplace.catalog.cache import CatalogState
 from marketplace.catalog.models import Category, Product, ProductPhoto
@@ -17,6 +17,7 @@ __all__ = [
     "Artisan",
     "ArtisanLastSale",
     "AuditEntry",
+    "AuditEntryRegion",
     "CartItem",
     "CatalogState",
     "Category",

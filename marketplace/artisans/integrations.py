@@ -6,9 +6,14 @@ a change of their contracts is one edit here.
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from marketplace.catalog import search
+from marketplace.extensions import db
 from marketplace.orders import shipments
+from marketplace.orders.models import Order
 from marketplace.payments import ledger
+from marketplace.payments.models import Payment
 
 
 def reindex_product(product_id: int) -> None:
@@ -44,3 +49,18 @@ def mark_shipped(*, artisan_id: int, shipment_id: int, courier: str, tracking_nu
         courier=courier,
         tracking_number=tracking_number,
     )
+
+
+def order_numbers(*, payment_ids: list[int], order_ids: list[int]) -> tuple[dict, dict]:
+    """({payment id: order number}, {order id: order number}), for links from the audit log."""
+    by_payment = dict(
+        db.session.execute(
+            sa.select(Payment.id, Order.number)
+            .join(Order, Order.id == Payment.order_id)
+            .where(Payment.id.in_(payment_ids))
+        ).all()
+    )
+    by_order = dict(
+        db.session.execute(sa.select(Order.id, Order.number).where(Order.id.in_(order_ids))).all()
+    )
+    return by_payment, by_order

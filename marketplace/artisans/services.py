@@ -9,9 +9,8 @@ from slugify import slugify
 from marketplace.accounts.models import User
 from marketplace.accounts.scope import covers, scope_filter
 from marketplace.artisans import integrations
-from marketplace.artisans.models import Artisan, ArtisanStatus
+from marketplace.artisans.models import Artisan, ArtisanStatus, TrainingRecord
 from marketplace.audit import services as audit
-from marketplace.audit.models import AuditEntry
 from marketplace.catalog.cache import bump_catalog_version
 from marketplace.db import atomic, now_utc
 from marketplace.errors import Conflict, NotFound, ValidationError
@@ -57,16 +56,36 @@ def status_counts(*, scope: str) -> dict[str, int]:
     return counts
 
 
-def audit_entries(*, scope: str, limit: int = 200) -> list[tuple[AuditEntry, str]]:
-    """The newest audit entries about the scope's regions, each with the actor's name."""
-    rows = db.session.execute(
-        sa.select(AuditEntry, sa.func.coalesce(User.name, ""))
-        .outerjoin(User, User.id == AuditEntry.actor_id)
-        .where(scope_filter(scope, AuditEntry.regency_code))
-        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-        .limit(limit)
-    ).all()
-    return [(entry, name) for entry, name in rows]
+def _plain_certificate(column):
+    """A certificate number as compared: upper case, without spaces."""
+    return sa.func.upper(sa.func.replace(column, " ", ""))
+
+
+def verified_with_certificate_of(artisan_id: int) -> list[Artisan]:
+    """Other verified artisans whose training record has this artisan's certificate number.
+
+    Compared without case or spaces (`bnn/ab 21` is `BNN/AB21`): one certificate belongs to one
+    trained person, so a second application with it needs a closer look before verification.
+    """
+    own = sa.select(TrainingRecord.certificate_number).where(
+        TrainingRecord.artisan_id == artisan_id
+    )
+    number = db.session.scalar(own)
+    if not (number or "").strip():
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Artisan)
+            .join(TrainingRecord, TrainingRecord.artisan_id == Artisan.id)
+            .where(
+                Artisan.id != artisan_id,
+                Artisan.status == ArtisanStatus.VERIFIED.value,
+                _plain_certificate(TrainingRecord.certificate_number)
+                == number.replace(" ", "").upper(),
+            )
+            .order_by(Artisan.id)
+        )
+    )
 
 
 ALLOWED_TRANSITIONS = {

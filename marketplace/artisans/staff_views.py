@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    current_app,
+    Response,
     flash,
     redirect,
     render_template,
@@ -22,10 +22,13 @@ from flask_login import current_user
 
 from marketplace.accounts.models import User
 from marketplace.accounts.permissions import staff_required
-from marketplace.artisans import applications, enrolment, integrations, services
+from marketplace.accounts.scope import covers
+from marketplace.artisans import applications, audit_log, enrolment, integrations, services
 from marketplace.artisans.forms import EmptyForm, PayoutForm, ReasonForm, StaffCreateForm
-from marketplace.artisans.models import ArtisanStatus
+from marketplace.artisans.models import Artisan, ArtisanStatus
 from marketplace.artisans.view_helpers import details_from, show_error
+from marketplace.audit import log
+from marketplace.audit.labels import action_choices
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.payments import payouts
@@ -55,13 +58,6 @@ MESSAGES = {
 LINK_KEY = "artisan_login_link"
 
 
-def dashboard_url() -> str | None:
-    """The dashboard home, once the dashboard blueprint provides it."""
-    if "dashboard.home" in current_app.view_functions:
-        return url_for("dashboard.home")
-    return None
-
-
 @bp.get("/")
 @staff_required
 def queue():
@@ -75,7 +71,6 @@ def queue():
         artisans=services.artisans_in_scope(scope=scope, status=status),
         counts=services.status_counts(scope=scope),
         status=status,
-        dashboard_url=dashboard_url(),
     )
 
 
@@ -94,7 +89,18 @@ def detail(artisan_id: int):
         form=ReasonForm(),
         login_link=link if link and link.get("artisan_id") == artisan.id else None,
         balance=integrations.balance(artisan.id),
+        same_certificate=_same_certificate(artisan),
     )
+
+
+def _same_certificate(artisan: Artisan) -> list[tuple[Artisan, bool]]:
+    """Verified artisans with this applicant's certificate number, each with "in my scope"."""
+    if artisan.status != ArtisanStatus.PENDING:
+        return []
+    return [
+        (other, covers(current_user.staff_scope, other.regency_code))
+        for other in services.verified_with_certificate_of(artisan.id)
+    ]
 
 
 @bp.post("/<int:artisan_id>/decision")
@@ -126,11 +132,39 @@ def decide(artisan_id: int):
 @bp.get("/audit")
 @staff_required
 def audit():
-    """Who decided what, when and why, about the regions of the scope."""
+    """Who decided what, when and why in the scope's regions: filtered, a page at a time."""
+    wanted, errors = log.parse_filter(request.args)
+    page = log.entries_page(
+        scope=current_user.staff_scope,
+        wanted=wanted,
+        number=log.page_number(request.args.get("page")),
+    )
     return render_template(
         "staff/artisans/audit.html",
-        entries=services.audit_entries(scope=current_user.staff_scope),
+        page=page,
+        lines=audit_log.lines(page.rows, admin=current_user.is_admin),
+        wanted=wanted,
+        errors=errors,
+        choices=action_choices(),
+        page_url=lambda number: url_for("staff_artisans.audit", page=number, **wanted.args()),
     )
+
+
+@bp.get("/audit.csv")
+@staff_required
+def audit_csv():
+    """The filtered log as CSV; a filter that cannot be read goes back to the page that says why."""
+    wanted, errors = log.parse_filter(request.args)
+    if errors:
+        return redirect(url_for("staff_artisans.audit", **request.args))
+    rows = log.entries_for_export(scope=current_user.staff_scope, wanted=wanted)
+    content = audit_log.to_csv(audit_log.lines(rows, admin=current_user.is_admin))
+    response = Response(content, content_type="text/csv; charset=utf-8")
+    stamp = log.today().isoformat()
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="catatan-keputusan-{stamp}.csv"'
+    )
+    return response
 
 
 def _remember_link(artisan_id: int, token: str) -> None:

@@ -24,3 +24,19 @@ class AuditEntry(Base):
     # The regency the decision concerns, so staff see only the entries of their scope.
     regency_code: Mapped[str | None] = mapped_column(sa.String(5), index=True)
     reason: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class AuditEntryRegion(Base):
+    """Every regency of a decision that concerns several (an order with artisans in several).
+
+    Written only for such entries: staff whose scope covers any of these regencies see the
+    entry, as well as those covering audit_entries.regency_code. Entries written before this
+    table existed have no rows here (not backfilled): they stay filed under their one regency.
+    """
+
+    __tablename__ = "audit_entry_regions"
+
+    audit_entry_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("audit_entries.id", ondelete="CASCADE"), primary_key=True
+    )
+    regency_code: Mapped[str] = mapped_column(sa.String(5), primary_key=True, index=True)

@@ -1,22 +1,25 @@
 """CSV and XLSX files of a dashboard table: the same rows as the page, numbers kept as numbers.
 
-Each file starts with what it is: the table, the region, the viewer's scope, the period and the
-time of export (in REPORT_TIMEZONE); then the header and the rows. Rupiah are whole numbers.
+Each file starts with what it is: the table, the region and the viewer's scope in words, the
+period and the time of export (in REPORT_TIMEZONE); then the header and the rows. Rupiah are whole
+numbers. Cells go through marketplace.spreadsheets, so no shop name or title becomes a formula.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from marketplace import spreadsheets
+from marketplace.accounts.scope import scope_level
 from marketplace.dashboard.periods import report_zone
 from marketplace.dashboard.reports import Report
 from marketplace.dashboard.tables import COUNT, DAY, IDR, PERCENT, Table
 from marketplace.db import now_utc
+from marketplace.regions.services import region_name
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -24,17 +27,32 @@ FORMATS = {
 }
 
 
+def scope_in_words(scope: str) -> str:
+    """A staff scope as people say it: `Nasional`, `Provinsi Jawa Barat`, `Kota Bandung`."""
+    level = scope_level(scope)
+    if level == "national":
+        return _("Nasional")
+    if level == "province":
+        return _("Provinsi %(name)s", name=region_name(scope))
+    return region_name(scope)
+
+
+def _region_in_words(report: Report) -> str:
+    """The report's region: Indonesia, a province, a regency (its name says which) or a shop."""
+    region = report.region
+    if region.level == "province":
+        return _("Provinsi %(name)s", name=region.name)
+    return region.name
+
+
 def _meta(report: Report, table: Table, scope: str, site: str) -> list[list]:
     """The lines that say what the file holds."""
-    region = report.region
-    where = (
-        region.name if region.level in ("national", "artisan") else f"{region.name} ({region.code})"
-    )
+    where = _region_in_words(report)
     exported = now_utc().astimezone(report_zone()).replace(microsecond=0)
     return [
         [site, str(table.title)],
         [_("Wilayah"), where],
-        [_("Cakupan akses"), scope],
+        [_("Cakupan akses"), scope_in_words(scope)],
         [_("Periode"), report.period.start.isoformat(), report.period.end.isoformat()],
         [_("Periode pembanding"), report.period.previous().start.isoformat(),
          report.period.previous().end.isoformat()],
@@ -72,14 +90,8 @@ def filename(report: Report, table: Table, fmt: str) -> str:
 
 def to_csv(report: Report, table: Table, scope: str, site: str) -> bytes:
     """The table as UTF-8 CSV (with a byte-order mark, which spreadsheet programs look for)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(_meta(report, table, scope, site))
-    writer.writerow([])
     header, rows = _cells(table)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    return spreadsheets.to_csv([*_meta(report, table, scope, site), [], header, *rows])
 
 
 def to_xlsx(report: Report, table: Table, scope: str, site: str) -> bytes:
@@ -88,15 +100,15 @@ def to_xlsx(report: Report, table: Table, scope: str, site: str) -> bytes:
     sheet = book.active
     sheet.title = table.key[:31]
     for line in _meta(report, table, scope, site):
-        sheet.append(line)
+        spreadsheets.append_row(sheet, line)
     sheet.append([])
     header, rows = _cells(table)
-    sheet.append(header)
+    spreadsheets.append_row(sheet, header)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     formats = {IDR: "#,##0", COUNT: "#,##0", PERCENT: "0.0"}
     for row in rows:
-        sheet.append(row)
+        spreadsheets.append_row(sheet, row)
         for cell, column in zip(sheet[sheet.max_row], table.columns, strict=True):
             if column.kind in formats and cell.value != "":
                 cell.number_format = formats[column.kind]

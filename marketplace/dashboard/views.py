@@ -185,7 +185,8 @@ def _file(report, key: str, fmt: str) -> Response:
     content, mimetype, name = exports.render(
         report, key, fmt, current_user.staff_scope, current_app.config["SITE_NAME"]
     )
-    response = Response(content, mimetype=mimetype)
+    # content_type, not mimetype: Werkzeug adds a charset to a text/* mimetype a second time.
+    response = Response(content, content_type=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

@@ -107,6 +107,18 @@ def transfer_in_scope(*, staff, payment_id: int) -> tuple[Payment, Order, str]:
     return row[0], row[1], regency
 
 
+def order_regencies(order_id: int) -> list[str]:
+    """Every regency of the order's artisans: staff of each see the decision in the audit log."""
+    return list(
+        db.session.scalars(
+            sa.select(OrderLine.artisan_regency_code)
+            .where(OrderLine.order_id == order_id)
+            .distinct()
+            .order_by(OrderLine.artisan_regency_code)
+        )
+    )
+
+
 def confirm_transfer(*, staff, payment_id: int, note: str = "") -> Order:
     """The money arrived: mark the order paid (once, only from pending_payment), audited."""
     payment, order, regency = transfer_in_scope(staff=staff, payment_id=payment_id)
@@ -121,6 +133,7 @@ def confirm_transfer(*, staff, payment_id: int, note: str = "") -> Order:
             subject_type="payment",
             subject_id=payment.id,
             regency_code=regency,
+            regency_codes=order_regencies(order.id),
             reason=note,
         )
     return db.session.get(Order, order.id, populate_existing=True)
@@ -143,6 +156,7 @@ def reject_transfer(*, staff, payment_id: int, reason: str) -> Order:
             subject_type="payment",
             subject_id=payment.id,
             regency_code=regency,
+            regency_codes=order_regencies(order.id),
             reason=reason,
         )
     return db.session.get(Order, order.id, populate_existing=True)

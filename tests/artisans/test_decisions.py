@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from marketplace.artisans import applications, services
 from marketplace.artisans.models import Artisan, ArtisanStatus
+from marketplace.audit import log as audit_log
 from marketplace.audit.models import AuditEntry
 from marketplace.catalog import search
 from marketplace.catalog.cache import catalog_version
@@ -126,7 +127,8 @@ def test_the_audit_log_shows_staff_only_their_scope(ctx):
         services.decide(staff=national, artisan_id=artisan.id, new_status=ArtisanStatus.VERIFIED)
 
     def subjects(scope):
-        return [entry.subject_id for entry, _name in services.audit_entries(scope=scope)]
+        page = audit_log.entries_page(scope=scope, wanted=audit_log.AuditFilter())
+        return [row.entry.subject_id for row in page.rows]
 
     assert sorted(subjects("national")) == sorted([bandung.id, bali.id])
     assert subjects("32") == [bandung.id]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 import sqlalchemy as sa
 
 from marketplace.accounts.models import User
-from marketplace.artisans.models import Artisan
+from marketplace.artisans.models import Artisan, TrainingRecord
 from marketplace.catalog import search
 from marketplace.db import atomic
 from marketplace.extensions import db
@@ -211,3 +212,65 @@ def test_staff_record_a_payout_within_the_balance(client, app, make, bandung_sta
     with app.app_context():
         assert ledger.balance(artisan.id) == 100_000
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Payout)) == 1
+
+
+def nav_links(page: str) -> dict[str, str]:
+    """Label -> href of each link in the staff artisan menu."""
+    menu = page.split('aria-label="Menu perajin"')[1].split("</nav>")[0]
+    return {unescape(label): unescape(href) for href, label in re.findall(NAV_LINK, menu)}
+
+
+NAV_LINK = r'<a href="([^"]*)"[^>]*>([^<]+)</a>'
+
+
+@pytest.mark.parametrize(
+    "page_url", ["/dashboard/artisans/", "/dashboard/artisans/audit", "/dashboard/artisans/{id}"]
+)
+def test_every_link_of_the_staff_menu_opens_a_page(client, bandung_staff, applicants, page_url):
+    page = client.get(page_url.format(id=applicants["bandung"].id)).get_data(as_text=True)
+    links = nav_links(page)
+    assert set(links) == {"Dasbor", "Perajin", "Daftarkan perajin", "Catatan keputusan"}
+    assert links["Dasbor"] == "/dashboard/"
+    for label, href in links.items():
+        assert client.get(href).status_code == 200, (label, href)
+
+
+def certify(app, artisan_id: int, number: str) -> None:
+    """Give an artisan's training record a certificate number."""
+    with app.app_context(), atomic():
+        record = db.session.scalar(
+            sa.select(TrainingRecord).where(TrainingRecord.artisan_id == artisan_id)
+        )
+        record.certificate_number = number
+
+
+def test_an_application_with_a_verified_artisans_certificate_is_flagged(
+    client, app, make, bandung_staff
+):
+    applicant = make.artisan(regency="32.73", status="pending", shop_name="Batik Baru")
+    certify(app, applicant.id, "bnn/ab/2024/0021 ")
+    url = f"/dashboard/artisans/{applicant.id}"
+    pending_twin = make.artisan(regency="32.73", status="pending", shop_name="Batik Kembar")
+    certify(app, pending_twin.id, "BNN/AB/2024/0021")
+    assert "Nomor sertifikat sudah dipakai" not in client.get(url).get_data(as_text=True)
+
+    known = make.artisan(regency="32.73", status="verified", shop_name="Batik Lama")
+    certify(app, known.id, "BNN/AB/2024/0021")
+    page = client.get(url).get_data(as_text=True)
+    assert "Nomor sertifikat sudah dipakai" in page
+    assert f'<a href="/dashboard/artisans/{known.id}">Batik Lama</a>' in page
+    assert "Batik Kembar" not in page
+
+    far = make.artisan(regency="51.04", status="verified", shop_name="Anyaman Rahasia")
+    certify(app, far.id, "BNN/AB/2024/0021")
+    page = client.get(url).get_data(as_text=True)
+    assert "Nomor sertifikat ini sudah dipakai oleh perajin terverifikasi." in page
+    assert "Anyaman Rahasia" not in page and f"/dashboard/artisans/{far.id}" not in page
+    # The verified artisan's own page is not an application: no warning there.
+    known_page = client.get(f"/dashboard/artisans/{known.id}").get_data(as_text=True)
+    assert "Nomor sertifikat sudah dipakai" not in known_page
+
+
+def test_an_application_with_its_own_certificate_is_not_flagged(client, bandung_staff, applicants):
+    page = client.get(f"/dashboard/artisans/{applicants['bandung'].id}").get_data(as_text=True)
+    assert "Nomor sertifikat sudah dipakai" not in page

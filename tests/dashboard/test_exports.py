@@ -22,7 +22,7 @@ from marketplace.extensions import db
 from marketplace.orders.models import Order, OrderLine
 from tests import factories
 from tests.dashboard.conftest import build_catalog
-from tests.dashboard.factories import jakarta, random_orders
+from tests.dashboard.factories import jakarta, make_order, random_orders
 from tests.factories import PASSWORD
 
 JANUARY = "period=custom&from=2026-01-01&to=2026-01-31"
@@ -110,7 +110,7 @@ def test_province_export_equals_the_page_and_the_order_lines(app, client, nation
     )
     meta, header, rows = csv_table(response.data)
     assert meta[1] == ["Wilayah", "Indonesia"]
-    assert meta[2] == ["Cakupan akses", "national"]
+    assert meta[2] == ["Cakupan akses", "Nasional"]
     assert meta[3] == ["Periode", "2026-01-01", "2026-01-31"]
     assert meta[5][0] == "Diekspor" and meta[5][1].endswith("+07:00")
     assert header[:4] == ["Provinsi", "Penjualan (Rp)", "Perubahan (%)", "Pesanan"]
@@ -135,7 +135,7 @@ def test_xlsx_export_holds_the_same_numbers_as_numbers(app, client, national, ge
     assert response.mimetype.endswith("spreadsheetml.sheet")
     sheet = load_workbook(io.BytesIO(response.data)).active
     values = [list(r) for r in sheet.iter_rows(values_only=True)]
-    assert values[1][:2] == ["Wilayah", "Jawa Barat (32)"]
+    assert values[1][:2] == ["Wilayah", "Provinsi Jawa Barat"]
     assert values[3][:3] == ["Periode", "2026-01-01", "2026-01-31"]
     header_at = values.index(next(r for r in values if r[0] == "Kabupaten/kota"))
     rows = {r[0]: r for r in values[header_at + 1 :]}
@@ -193,3 +193,89 @@ def test_artisan_exports_hold_only_that_artisans_sales(app, client, national, ge
     with app.app_context():
         raw = raw_sales(OrderLine.artisan_id)
     assert sum(int(r[2]) for r in products) == raw[generated.bali][0]
+
+
+FORMULA = '=HYPERLINK("http://evil.example","x")'
+
+
+@pytest.fixture
+def formula_world(in_app):
+    """A Kota Bandung shop and product named like a formula: 1 sold in January, 3 in December."""
+
+    def build():
+        """The data, made inside the app."""
+        artisan = factories.make_artisan(regency="32.73", shop_name=FORMULA)
+        product = factories.make_product(artisan_id=artisan.id, title=FORMULA, price_idr=50_000)
+        make_order(items=[(product, 3)], paid_at=jakarta(2025, 12, 10))
+        make_order(items=[(product, 1)], paid_at=jakarta(2026, 1, 10))
+        return artisan.id
+
+    return in_app(build)
+
+
+def xlsx_rows(data: bytes) -> list[list]:
+    """Every row of an exported workbook as openpyxl cells."""
+    return [list(row) for row in load_workbook(io.BytesIO(data)).active.iter_rows()]
+
+
+def test_xlsx_exports_write_formula_like_names_as_text_and_numbers_as_numbers(
+    client, national, formula_world
+):
+    for url in (
+        f"/dashboard/export/products.xlsx?{JANUARY}",
+        f"/dashboard/export/artisans.xlsx?{JANUARY}",
+        f"/dashboard/sales/artisans/{formula_world}/export/products.xlsx?{JANUARY}",
+    ):
+        rows = xlsx_rows(client.get(url).data)
+        formula_cells = [cell for row in rows for cell in row if cell.value == FORMULA]
+        assert formula_cells, url
+        assert all(cell.data_type == "s" for cell in formula_cells), url
+        assert not [cell for row in rows for cell in row if cell.data_type == "f"], url
+        sold = next(row for row in rows if row[0].value == FORMULA)
+        numbers = [cell for cell in sold if isinstance(cell.value, int)]
+        assert 50_000 in [cell.value for cell in numbers], url
+        assert all(cell.data_type == "n" for cell in numbers), url
+    regencies = xlsx_rows(client.get(f"/dashboard/export/regions.xlsx?region=32&{JANUARY}").data)
+    bandung = next(row for row in regencies if row[0].value == "Kota Bandung")
+    assert bandung[2].value < 0 and bandung[2].data_type == "n"  # -66.7 % against December
+
+
+def test_csv_exports_quote_formula_like_names_and_leave_numbers_alone(
+    client, national, formula_world
+):
+    _, _, rows = csv_table(client.get(f"/dashboard/export/products.csv?{JANUARY}").data)
+    assert rows[0][:4] == ["'" + FORMULA, "'" + FORMULA, "50000", "1"]
+    _, _, regencies = csv_table(
+        client.get(f"/dashboard/export/regions.csv?region=32&{JANUARY}").data
+    )
+    bandung = next(row for row in regencies if row[0] == "Kota Bandung")
+    assert float(bandung[2]) < 0 and bandung[1] == "50000"  # a negative change is a number
+    meta, _, _ = csv_table(
+        client.get(f"/dashboard/sales/artisans/{formula_world}/export/products.csv?{JANUARY}").data
+    )
+    assert meta[1] == ["Wilayah", "'" + FORMULA]
+
+
+def test_csv_is_declared_text_csv_utf8_once(client, national, formula_world):
+    response = client.get(f"/dashboard/export/products.csv?{JANUARY}")
+    assert response.headers.getlist("Content-Type") == ["text/csv; charset=utf-8"]
+
+
+@pytest.mark.parametrize(
+    ("scope", "region", "query", "words"),
+    [
+        ("national", "Indonesia", "", "Nasional"),
+        ("32", "Provinsi Jawa Barat", "", "Provinsi Jawa Barat"),
+        ("32.73", "Kota Bandung", "", "Kota Bandung"),
+        ("national", "Jawa Barat Province", "&region=32&lang=en", "National"),
+        ("32", "Jawa Barat Province", "&lang=en", "Jawa Barat Province"),
+    ],
+)
+def test_the_csv_says_the_region_and_scope_in_words(
+    client, make, auth, formula_world, scope, region, query, words
+):
+    user = make.user(role="staff", scope=scope)
+    auth.login(user.email, PASSWORD)
+    meta, _, _ = csv_table(client.get(f"/dashboard/export/regions.csv?{JANUARY}{query}").data)
+    assert meta[1][1:] == [region]
+    assert meta[2][1:] == [words]
