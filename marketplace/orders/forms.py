@@ -160,14 +160,22 @@ class CheckoutForm(FlaskForm):
         )
 
 
+def _stripped(value):
+    """Spaces pasted around a number or an address are not part of it."""
+    return value.strip() if isinstance(value, str) else value
+
+
 class TrackOrderForm(FlaskForm):
     """Order number and the e-mail it was placed with: the link is mailed, never shown."""
 
     number = StringField(
         _l("Nomor pesanan"),
         validators=[Required(), MaxLength(24)],
+        filters=[_stripped],
         description=_l("Contoh: BNN-261201-K7XQ2M (ada di e-mail pesanan Anda)."),
     )
     email = EmailField(
-        _l("E-mail saat memesan"), validators=[Required(), ValidEmail(), MaxLength(254)]
+        _l("E-mail saat memesan"),
+        validators=[Required(), ValidEmail(), MaxLength(254)],
+        filters=[_stripped],
     )
