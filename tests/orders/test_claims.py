@@ -92,3 +92,32 @@ def test_confirming_twice_attaches_once_and_changes_nothing_more(client, app, ou
     again = client.get(link)
     assert again.status_code == 302  # already confirmed: nothing to do
     assert buyer_of(app, number) == first is not None
+
+
+def test_two_confirmations_at_once_confirm_and_claim_once(app, outbox, client):
+    from marketplace.accounts import confirmation
+    from tests.orders.test_concurrency import run_at_once
+
+    number, _token = guest_order(app, "rina@example.com")
+    register(client, email="rina@example.com")
+    token = confirm_link(outbox).rsplit("/", 1)[-1]
+    announced = []
+
+    def count(_sender, **values):
+        announced.append(values["user_id"])
+
+    def click(_i):
+        with app.app_context():
+            try:
+                return confirmation.confirm_email(token=token, password=PASSWORD_OF_RINA).id
+            finally:
+                db.session.remove()
+
+    confirmation.email_confirmed.connect(count)
+    try:
+        results = run_at_once(2, click)
+    finally:
+        confirmation.email_confirmed.disconnect(count)
+    assert all(isinstance(r, int) for r in results), results
+    assert len(announced) == 1  # one confirmation, one claim
+    assert buyer_of(app, number) == announced[0]
