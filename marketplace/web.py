@@ -30,6 +30,10 @@ def register(app: Flask) -> None:
     app.add_template_global(form_html.render_field, "render_field")
     app.add_template_global(form_html.render_label, "render_label")
     app.context_processor(template_context)
+    # Times people read carry their zone and no seconds (overrides Flask-Babel's filter).
+    from marketplace.i18n import install_datetime_filter
+
+    install_datetime_filter(app)
 
 
 def security_headers(response):

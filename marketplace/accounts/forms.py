@@ -65,3 +65,9 @@ class ResetPasswordForm(FlaskForm):
         _l("Ulangi kata sandi baru"),
         validators=[Required(), SameAs("password")],
     )
+
+
+class ConfirmEmailForm(FlaskForm):
+    """The confirm button of a mailed link; the password when not logged in as the account."""
+
+    password = PasswordField(_l("Kata sandi"), validators=[MaxLength(1024)])

@@ -46,6 +46,14 @@ class User(TimestampMixin, Base):
     # cookie carries the value it was issued with, and an old value no longer loads the user.
     session_version: Mapped[int] = mapped_column(default=1)
     last_login_at: Mapped[datetime | None]
+    # Set only through a link mailed to the address (never by typing it): a confirmed address is
+    # what attaches that address's guest orders to the account.
+    email_confirmed_at: Mapped[datetime | None]
+
+    @property
+    def email_confirmed(self) -> bool:
+        """True once the account's e-mail was confirmed through the mailed link."""
+        return self.email_confirmed_at is not None
 
     @property
     def is_buyer(self) -> bool:

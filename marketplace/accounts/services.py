@@ -8,8 +8,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
-from marketplace.accounts import passwords
+from marketplace.accounts import confirmation, passwords
 from marketplace.accounts.models import NATIONAL, PasswordResetToken, Role, User
 from marketplace.accounts.scope import is_valid_scope
 from marketplace.db import atomic, now_utc
@@ -84,11 +85,56 @@ def _new_user(*, email: str | None, password: str | None, role: Role, **fields) 
     return user
 
 
-def register_buyer(*, email: str, password: str, name: str = "", locale: str = "id") -> User:
-    """Create a buyer account. Raises ValidationError for a taken e-mail or a weak password."""
-    with atomic():
-        user = _new_user(email=email, password=password, role=Role.BUYER, name=name, locale=locale)
-    return user
+def register_buyer(
+    *,
+    email: str,
+    password: str,
+    name: str = "",
+    locale: str = "id",
+    confirm_url_for,
+    login_url: str,
+    reset_url: str,
+) -> User | None:
+    """Register a buyer without telling the visitor whether the address already has an account.
+
+    A free address gets an account (not logged in) and a mail with the confirmation link
+    (`confirm_url_for(token)`); a taken one changes nothing and its owner is mailed instead,
+    with `login_url` and `reset_url`. The password is checked and hashed in both cases, so the
+    answer and its time are the same. Returns the new user, or None for a taken address.
+    Raises ValidationError only for a weak password.
+    """
+    email = normalize_email(email)
+    _check_new_password(password, email)
+    password_hash = passwords.hash_password(password)
+    if find_by_email(email) is None:
+        try:
+            with atomic():
+                user = User(
+                    email=email,
+                    password_hash=password_hash,
+                    role=Role.BUYER.value,
+                    name=name,
+                    locale=locale,
+                )
+                db.session.add(user)
+                db.session.flush()
+                confirmation.queue_confirmation(user, confirm_url_for)
+            return user
+        except IntegrityError:  # registered at the same moment by another request
+            pass
+    owner = find_by_email(email)
+    if owner is not None and owner.is_active:
+        with atomic():
+            queue_mail(
+                recipient=owner.email,
+                template="register_taken",
+                locale=owner.locale,
+                kind="register_taken",
+                name=owner.name,
+                login_url=login_url,
+                reset_url=reset_url,
+            )
+    return None
 
 
 def create_user(

@@ -15,9 +15,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from marketplace.accounts import services
+from marketplace.accounts import confirmation, services
 from marketplace.accounts.forms import (
     ChangePasswordForm,
+    ConfirmEmailForm,
     ForgotPasswordForm,
     LoginForm,
     RegisterForm,
@@ -90,26 +91,96 @@ def login():
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 def register():
-    """Create a buyer account and log it in."""
+    """Register a buyer; the page never says whether the address already had an account.
+
+    Either way the visitor is sent to "check your e-mail": a new account gets its confirmation
+    link, the owner of a taken address a note with links to log in or reset the password.
+    """
     if current_user.is_authenticated:
         return redirect(url_for("catalog.home"))
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.register_buyer(
+            services.register_buyer(
                 email=form.email.data,
                 password=form.password.data,
                 name=form.name.data.strip(),
                 locale=session.get("lang", "id"),
+                confirm_url_for=_confirm_url,
+                login_url=url_for("accounts.login", _external=True),
+                reset_url=url_for("accounts.forgot_password", _external=True),
             )
         except ValidationError as error:
-            getattr(form, error.details.get("field", "email")).errors.append(error.message)
+            getattr(form, error.details.get("field", "password")).errors.append(error.message)
         else:
-            start_session(user)
-            flash(_("Selamat datang! Akun Anda sudah dibuat."), "success")
-            return redirect(safe_next(request.args.get("next"), url_for("catalog.home")))
+            return redirect(url_for("accounts.register_sent"), 303)
     status = 200 if request.method == "GET" else 422
     return render_template("accounts/register.html", form=form), status
+
+
+@bp.get("/register/sent")
+def register_sent():
+    """ "Check your e-mail": the same page for a new and a taken address."""
+    return render_template("accounts/register_sent.html")
+
+
+def _confirm_url(token: str) -> str:
+    return url_for("accounts.confirm_email", token=token, _external=True)
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per 15 minutes", methods=["POST"])
+def confirm_email(token: str):
+    """Confirm the account's e-mail from the mailed link: a button (and the password when the
+    visitor is not logged in as that account), never a GET that confirms by itself."""
+    user = confirmation.user_for_token(token)
+    if user is None:
+        return render_template("accounts/confirm_invalid.html"), 404
+    mine = current_user.is_authenticated and current_user.id == user.id
+    if user.email_confirmed:
+        flash(_("E-mail Anda sudah dikonfirmasi."), "info")
+        return redirect(url_for("accounts.account" if mine else "accounts.login"))
+    form = ConfirmEmailForm()
+    if form.validate_on_submit():
+        try:
+            user = confirmation.confirm_email(
+                token=token,
+                viewer_id=current_user.id if current_user.is_authenticated else None,
+                password=form.password.data or "",
+            )
+        except ValidationError as error:
+            form.password.errors.append(error.message)
+        else:
+            if not mine:
+                start_session(user)
+            flash(
+                _(
+                    "E-mail Anda sudah dikonfirmasi. Pesanan yang Anda buat tanpa akun dengan "
+                    "e-mail ini kini ada di Pesanan saya."
+                ),
+                "success",
+            )
+            return redirect(url_for("accounts.account"), 303)
+    status = 200 if request.method == "GET" else 422
+    return (
+        render_template("accounts/confirm_email.html", form=form, email=user.email, mine=mine),
+        status,
+    )
+
+
+@bp.post("/confirm/resend")
+@login_required
+@limiter.limit("5 per hour")
+def resend_confirmation():
+    """Mail the confirmation link again to the logged-in account's own address."""
+    if confirmation.send_confirmation(user_id=current_user.id, confirm_url_for=_confirm_url):
+        flash(
+            _("Kami sudah mengirim tautan konfirmasi ke %(email)s.", email=current_user.email),
+            "info",
+        )
+    else:
+        flash(_("E-mail Anda sudah dikonfirmasi."), "info")
+    return redirect(url_for("accounts.account"), 303)
 
 
 @bp.post("/logout")

@@ -158,3 +158,24 @@ class CheckoutForm(FlaskForm):
             province_code=self.province_code.data or "",
             postal_code=(self.postal_code.data or "").strip(),
         )
+
+
+def _stripped(value):
+    """Spaces pasted around a number or an address are not part of it."""
+    return value.strip() if isinstance(value, str) else value
+
+
+class TrackOrderForm(FlaskForm):
+    """Order number and the e-mail it was placed with: the link is mailed, never shown."""
+
+    number = StringField(
+        _l("Nomor pesanan"),
+        validators=[Required(), MaxLength(24)],
+        filters=[_stripped],
+        description=_l("Contoh: BNN-261201-K7XQ2M (ada di e-mail pesanan Anda)."),
+    )
+    email = EmailField(
+        _l("E-mail saat memesan"),
+        validators=[Required(), ValidEmail(), MaxLength(254)],
+        filters=[_stripped],
+    )

@@ -33,6 +33,17 @@ def order_for_viewer(number: str, *, user_id: int | None, token: str | None) -> 
     return notice_expiry(order)
 
 
+def link_moved_to_account(number: str, token: str | None) -> bool:
+    """True when a guest's private link is right but the order now belongs to an account
+    (its e-mail was confirmed): the link's holder may be told to log in, nothing more."""
+    order = db.session.scalar(sa.select(Order).where(Order.number == (number or "")[:24]))
+    return bool(
+        order is not None
+        and order.buyer_id is not None
+        and token_matches(token, order.access_token_hash)
+    )
+
+
 def notice_expiry(order: Order) -> Order:
     """Expire an overdue unpaid order now; returns the order as it is after that."""
     if order.status == OrderStatus.PENDING_PAYMENT.value and order.expires_at <= now_utc():

@@ -10,12 +10,18 @@ from flask_login import current_user, login_required
 from marketplace.cart.pricing import price_cart
 from marketplace.cart.stores import GuestCart
 from marketplace.cart.views import keep, visitor_cart
-from marketplace.errors import ValidationError
-from marketplace.extensions import db
+from marketplace.errors import NotFound, ValidationError
+from marketplace.extensions import db, limiter
 from marketplace.i18n import current_language
-from marketplace.orders import queries, shipping
+from marketplace.orders import claims, queries, shipping, tracking
 from marketplace.orders.checkout import OutOfStock, place_order
-from marketplace.orders.forms import CheckoutForm, province_options, regency_optgroups
+from marketplace.orders.forms import (
+    CheckoutForm,
+    TrackOrderForm,
+    province_options,
+    regency_optgroups,
+)
+from marketplace.orders.labels import shipment_status_label
 from marketplace.orders.models import Address
 from marketplace.orders.services import cancel_order
 from marketplace.orders.shipments import courier_label, mark_delivered
@@ -24,6 +30,18 @@ from marketplace.payments import providers
 from marketplace.regions.services import region_name
 
 bp = Blueprint("orders", __name__)
+bp.add_app_template_global(shipment_status_label, "shipment_status_label")
+
+
+@bp.record_once
+def _install(_state) -> None:
+    """Guest orders follow a confirmed e-mail into its account (accounts tell us; see claims)."""
+    from marketplace.accounts.confirmation import email_confirmed
+    from marketplace.accounts.views import LOGIN_HOOKS
+
+    email_confirmed.connect(claims.on_email_confirmed)
+    if claims.claim_on_login not in LOGIN_HOOKS:
+        LOGIN_HOOKS.append(claims.claim_on_login)
 
 
 def _saved_addresses() -> list[Address]:
@@ -153,7 +171,13 @@ def _viewer_order(number: str):
     """The order if the visitor may see it (their account, or the guest link's token)."""
     token = request.values.get("token")
     user_id = current_user.id if current_user.is_authenticated else None
-    return queries.order_for_viewer(number, user_id=user_id, token=token), token
+    try:
+        return queries.order_for_viewer(number, user_id=user_id, token=token), token
+    except NotFound:
+        # A guest link to an order that has since joined its buyer's account: log in to see it.
+        if token and user_id is None and queries.link_moved_to_account(number, token):
+            abort(redirect(url_for("accounts.login", next=url_for("orders.detail", number=number))))
+        raise
 
 
 @bp.get("/orders/<number>")
@@ -207,6 +231,25 @@ def delivered(number: str, shipment_id: int):
     )
     flash(_("Terima kasih! Paket sudah dicatat diterima."), "success")
     return redirect(url_for("orders.detail", number=order.number, token=token), 303)
+
+
+@bp.route("/orders/track", methods=["GET", "POST"])
+@limiter.limit("5 per 15 minutes", methods=["POST"])
+def track():
+    """Order number and e-mail in, the order's link mailed out; one answer whatever matched."""
+    form = TrackOrderForm()
+    if form.validate_on_submit():
+        tracking.mail_order_link(number=form.number.data, email=form.email.data)
+        flash(
+            _(
+                "Jika nomor pesanan dan e-mail itu cocok dengan sebuah pesanan, kami sudah "
+                "mengirim tautan pesanan itu ke e-mail tersebut."
+            ),
+            "info",
+        )
+        return redirect(url_for("orders.track"), 303)
+    status = 200 if request.method == "GET" else 422
+    return render_template("orders/track.html", form=form), status
 
 
 @bp.get("/account/orders")

@@ -25,25 +25,35 @@ def register(client, email="rina@example.com", password="anyaman-pandan-99", con
     )
 
 
-def test_register_creates_a_logged_in_buyer(client, app):
+def test_register_creates_an_unconfirmed_buyer_and_says_check_your_email(client, app, outbox):
     response = register(client)
-    assert response.status_code == 302
-    page = client.get("/account/").get_data(as_text=True)
-    assert "rina@example.com" in page
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Periksa e-mail Anda" in page
+    assert client.get("/account/").status_code == 302  # not logged in before confirming
     with app.app_context():
         user = db.session.scalar(sa.select(User).where(User.email == "rina@example.com"))
         assert user.role == "buyer"
         assert user.password_hash.startswith("$argon2id$")
+        assert user.email_confirmed_at is None
+    assert [m["to"] for m in outbox] == ["rina@example.com"]
+    assert "/account/confirm/" in outbox[0]["body"]
 
 
-def test_register_with_taken_email_shows_error_and_creates_nothing(client, app):
+def test_register_with_taken_email_says_the_same_and_mails_the_owner(client, app, outbox):
     register(client)
-    client.post("/account/logout")
-    response = register(client, email="RINA@example.com")
-    assert response.status_code == 422
-    assert "sudah terdaftar" in response.get_data(as_text=True)
+    outbox.clear()
+    response = register(client, email="RINA@example.com", password="lain-sekali-tapi-kuat")
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Periksa e-mail Anda" in page and "sudah terdaftar" not in page
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
+    (mail,) = outbox
+    assert mail["to"] == "rina@example.com"
+    assert "mencoba membuat akun baru" in mail["body"]
+    assert "/account/login" in mail["body"] and "/account/password/forgot" in mail["body"]
+    assert "/account/confirm/" not in mail["body"]
 
 
 @pytest.mark.parametrize(
@@ -69,8 +79,7 @@ def test_a_64_character_password_works(client, auth):
     long_password = "kain-" + "songket-palembang-" * 3 + "x" * 5
     long_password = long_password[:64]
     assert len(long_password) == 64
-    assert register(client, password=long_password).status_code == 302
-    auth.logout()
+    assert register(client, password=long_password).status_code == 303
     assert auth.login("rina@example.com", long_password).status_code == 302
 
 

@@ -91,8 +91,11 @@ def test_rejecting_cancels_the_order_returns_the_stock_and_needs_a_reason(ctx, o
     order = services.reject_transfer(staff=staff, payment_id=payment.id, reason="Dana tidak masuk")
     assert order.status == "cancelled"
     assert payment_of(bandung.id).status == "rejected"
-    assert "Dana tidak masuk" in outbox[-1]["body"]
+    # The buyer is told the order is cancelled; the reason is staff's note, kept for staff.
+    assert f"Pesanan {order.number} dibatalkan." in outbox[-1]["body"]
+    assert "Dana tidak masuk" not in outbox[-1]["body"]
     assert db.session.scalar(sa.select(AuditEntry.action)) == "transfer_rejected"
+    assert db.session.scalar(sa.select(AuditEntry.reason)) == "Dana tidak masuk"
     assert_stock_invariant(received)
     with pytest.raises(Conflict):
         services.confirm_transfer(staff=staff, payment_id=payment.id)
