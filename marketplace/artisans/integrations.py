@@ -7,7 +7,7 @@ a change of their contracts is one edit here.
 from __future__ import annotations
 
 from marketplace.catalog import search
-from marketplace.orders import shipments
+from marketplace.orders import cancellations, shipments
 from marketplace.payments import ledger
 
 
@@ -43,4 +43,12 @@ def mark_shipped(*, artisan_id: int, shipment_id: int, courier: str, tracking_nu
         shipment_id=shipment_id,
         courier=courier,
         tracking_number=tracking_number,
+    )
+
+
+def cancel_shipment(*, artisan_id: int, shipment_id: int, reason: str, user_id: int):
+    """The artisan cannot fulfil their shipment: the checkout domain cancels it, puts the stock
+    back, reverses the sale and tells the buyer a refund is on its way."""
+    return cancellations.cancel_by_artisan(
+        artisan_id=artisan_id, shipment_id=shipment_id, reason=reason, user_id=user_id
     )

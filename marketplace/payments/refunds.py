@@ -26,7 +26,6 @@ from marketplace.money import format_idr
 from marketplace.orders import mails
 from marketplace.orders.models import Order, OrderLine
 from marketplace.payments.models import Refund
-from marketplace.payments.payouts import today_local
 
 OWED, PAID = "owed", "paid"
 
@@ -168,7 +167,8 @@ def record_refund_paid(
         )
     zone = ZoneInfo(current_app.config["REPORT_TIMEZONE"])
     owed_on = refund.created_at.astimezone(zone).date()
-    if not isinstance(paid_on, date) or paid_on > today_local():
+    today = now_utc().astimezone(zone).date()
+    if not isinstance(paid_on, date) or paid_on > today:
         raise ValidationError(_("Tanggal transfer tidak boleh di masa depan."), field="paid_on")
     if paid_on < owed_on:
         raise ValidationError(
