@@ -321,3 +321,39 @@ def test_cancel_racing_mark_shipped_applies_exactly_one(app):
         assert stock(product_id) == (4 if applied[0] == "cancelled" else 3)
 
     in_app(app, check)
+
+
+def test_a_cancel_racing_a_whole_order_refund_gives_the_stock_back_once(app):
+    def setup():
+        order, (a1, _a2), (batik, basket), (s1, _s2) = two_shop_order()
+        return order.id, a1.id, a1.user_id, batik.id, basket.id, s1.id
+
+    order_id, artisan_id, user_id, batik_id, basket_id, shipment_id = in_app(app, setup)
+
+    def race(i):
+        with app.app_context():
+            try:
+                if i % 2:
+                    cancellations.cancel_by_artisan(
+                        artisan_id=artisan_id, shipment_id=shipment_id, reason="x",
+                        user_id=user_id,
+                    )  # fmt: skip
+                    return "cancelled"
+                refund_order(order_id, reason="Stripe")
+                return "refunded"
+            finally:
+                db.session.remove()
+
+    results = run_at_once(4, race)
+    assert "refunded" in results, results
+
+    def check():
+        assert stock(batik_id) == 5 and stock(basket_id) == 5
+        assert national_gmv() == 0
+        entries = db.session.scalars(
+            sa.select(LedgerEntry.amount_idr).where(LedgerEntry.kind == "reversal")
+        ).all()
+        assert len(entries) == 2
+        assert db.session.get(Order, order_id).status == "refunded"
+
+    in_app(app, check)
