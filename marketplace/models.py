@@ -6,10 +6,14 @@ from marketplace.audit.models import AuditEntry, AuditEntryRegion
 from marketplace.cart.models import CartItem
 from marketplace.catalog.cache import CatalogState
 from marketplace.catalog.models import Category, Product, ProductPhoto
-from marketplace.dashboard.models import ArtisanLastSale, SalesOrderMarker  # and the cube tables
+from marketplace.dashboard.models import (  # and the cube tables
+    ArtisanLastSale,
+    SalesOrderMarker,
+    SalesShipmentMarker,
+)
 from marketplace.mail.models import OutboxMessage
 from marketplace.orders.models import Address, Order, OrderEvent, OrderLine, Shipment, ShippingRate
-from marketplace.payments.models import LedgerEntry, Payment, Payout, WebhookEvent
+from marketplace.payments.models import LedgerEntry, Payment, Payout, Refund, WebhookEvent
 from marketplace.regions.models import Province, Regency
 
 __all__ = [
@@ -32,8 +36,10 @@ __all__ = [
     "Product",
     "ProductPhoto",
     "Province",
+    "Refund",
     "Regency",
     "SalesOrderMarker",
+    "SalesShipmentMarker",
     "Shipment",
     "ShippingRate",
     "TrainingRecord",

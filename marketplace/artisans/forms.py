@@ -195,6 +195,18 @@ class ShipForm(FlaskForm):
         self.courier.choices = list(couriers)
 
 
+class CancelShipmentForm(FlaskForm):
+    """Why the artisan cannot send a paid parcel; the buyer reads it."""
+
+    reason = TextAreaField(
+        _l("Alasan pembatalan"),
+        validators=[Required(), MaxLength(500)],
+        description=_l(
+            'Pembeli membaca alasan ini, misalnya "Bahan habis dan tidak bisa dibuat lagi".'
+        ),
+    )
+
+
 class PayoutForm(FlaskForm):
     """A transfer BNN made to an artisan."""
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from marketplace.catalog import search
 from marketplace.extensions import db
-from marketplace.orders import shipments
+from marketplace.orders import cancellations, shipments
 from marketplace.orders.models import Order
 from marketplace.payments import ledger
 from marketplace.payments.models import Payment
@@ -64,3 +64,11 @@ def order_numbers(*, payment_ids: list[int], order_ids: list[int]) -> tuple[dict
         db.session.execute(sa.select(Order.id, Order.number).where(Order.id.in_(order_ids))).all()
     )
     return by_payment, by_order
+
+
+def cancel_shipment(*, artisan_id: int, shipment_id: int, reason: str, user_id: int):
+    """The artisan cannot fulfil their shipment: the checkout domain cancels it, puts the stock
+    back, reverses the sale and tells the buyer a refund is on its way."""
+    return cancellations.cancel_by_artisan(
+        artisan_id=artisan_id, shipment_id=shipment_id, reason=reason, user_id=user_id
+    )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from marketplace.artisans import integrations, seller_queries
 from marketplace.artisans.access import seller_page
-from marketplace.artisans.forms import ShipForm
+from marketplace.artisans.forms import CancelShipmentForm, ShipForm
 from marketplace.artisans.view_helpers import show_error
 from marketplace.artisans.views import bp
 from marketplace.errors import DomainError
@@ -56,7 +57,44 @@ def order(shipment_id: int):
                 "success",
             )
             return redirect(url_for("seller.order", shipment_id=shipment.id))
-    return render_template("seller/order.html", shipment=shipment, form=form), status
+    return _order_page(shipment, form, CancelShipmentForm(formdata=None), status)
+
+
+def _order_page(shipment, form, cancel_form, status: int):
+    """The shipment page with its two forms (ship it, or say it cannot be sent)."""
+    return (
+        render_template("seller/order.html", shipment=shipment, form=form, cancel_form=cancel_form),
+        status,
+    )
+
+
+@bp.post("/orders/<int:shipment_id>/cancel")
+@seller_page()
+def cancel_order(shipment_id: int):
+    """The artisan cannot send this paid parcel: cancel it, with the reason for the buyer."""
+    shipment = seller_queries.shipment_of(g.artisan.id, shipment_id)
+    cancel_form = CancelShipmentForm()
+    if cancel_form.validate_on_submit():
+        try:
+            integrations.cancel_shipment(
+                artisan_id=g.artisan.id,
+                shipment_id=shipment.id,
+                reason=cancel_form.reason.data,
+                user_id=current_user.id,
+            )
+        except DomainError as error:
+            if error.status_code == 404:
+                raise
+            show_error(cancel_form, error, "reason")
+        else:
+            flash(
+                _("Pesanan dibatalkan dan stok dikembalikan. BNN mengembalikan dana pembeli."),
+                "success",
+            )
+            return redirect(url_for("seller.order", shipment_id=shipment.id), 303)
+    shipment = seller_queries.shipment_of(g.artisan.id, shipment_id)
+    form = ShipForm(formdata=None, couriers=integrations.couriers())
+    return _order_page(shipment, form, cancel_form, 422)
 
 
 @bp.get("/earnings")

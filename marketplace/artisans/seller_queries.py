@@ -38,6 +38,14 @@ def month_starts(now: datetime | None = None) -> tuple[datetime, datetime, datet
     return tuple(moment.astimezone(UTC) for moment in (last, this, following))
 
 
+def _not_cancelled():
+    """The line's shipment was not cancelled (a cancelled parcel is no sale)."""
+    cancelled = sa.select(Shipment.id).where(
+        Shipment.id == OrderLine.shipment_id, Shipment.status == ShipmentStatus.CANCELLED.value
+    )
+    return ~cancelled.exists()
+
+
 @dataclass(frozen=True)
 class Sales:
     """Money and units sold in a period."""
@@ -57,6 +65,7 @@ def sales_between(artisan_id: int, start: datetime, end: datetime) -> Sales:
         .where(
             OrderLine.artisan_id == artisan_id,
             Order.status.in_(SOLD),
+            _not_cancelled(),
             Order.paid_at >= start,
             Order.paid_at < end,
         )
@@ -73,7 +82,7 @@ def best_products(artisan_id: int, limit: int = 5) -> list[tuple[str, int, int]]
             sa.func.sum(OrderLine.line_total_idr),
         )
         .join(Order, Order.id == OrderLine.order_id)
-        .where(OrderLine.artisan_id == artisan_id, Order.status.in_(SOLD))
+        .where(OrderLine.artisan_id == artisan_id, Order.status.in_(SOLD), _not_cancelled())
         .group_by(OrderLine.product_id)
         .order_by(sa.desc("units"), OrderLine.product_id)
         .limit(limit)
@@ -127,6 +136,7 @@ class SellerShipment:
     id: int
     order_number: str
     order_status: str
+    payment_method: str
     paid_at: datetime | None
     status: str
     subtotal_idr: int
@@ -148,6 +158,12 @@ class SellerShipment:
     def can_ship(self) -> bool:
         """True while the order is paid and the parcel has not gone out."""
         return self.order_status == OrderStatus.PAID and self.status == ShipmentStatus.PROCESSING
+
+    @property
+    def can_cancel(self) -> bool:
+        """True while it could still be shipped and the buyer paid by bank transfer (card
+        payments go back through Stripe, by staff)."""
+        return self.can_ship and self.payment_method == "manual_transfer"
 
 
 FILTERS = {
@@ -203,6 +219,7 @@ def _records(rows) -> list[SellerShipment]:
             id=shipment.id,
             order_number=order.number,
             order_status=order.status,
+            payment_method=order.payment_method,
             paid_at=order.paid_at,
             status=shipment.status,
             subtotal_idr=shipment.subtotal_idr,

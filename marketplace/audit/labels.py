@@ -21,6 +21,9 @@ ACTION_LABELS = {
     "stripe_refund": _l("Kembalikan dana kartu lewat Stripe"),
     "shipping_rates_changed": _l("Ubah tarif ongkos kirim"),
     "mail.retry": _l("Kirim ulang e-mail yang gagal"),
+    "shipment_cancelled_by_artisan": _l("Paket dibatalkan perajin"),
+    "shipment_cancelled_by_staff": _l("Paket dibatalkan staf"),
+    "refund_paid": _l("Catat transfer pengembalian dana"),
 }
 
 

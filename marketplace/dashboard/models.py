@@ -167,6 +167,20 @@ class SalesOrderMarker(Base):
     counted: Mapped[bool] = mapped_column(default=True)
 
 
+class SalesShipmentMarker(Base):
+    """Shipments whose lines were taken out of a still-counted order (the shipment was cancelled).
+
+    remove_shipment_sales() inserts the row once (primary key), so taking a shipment out twice
+    changes nothing; add_order_sales() leaves these lines out, so a later refund of the whole
+    order does not subtract them a second time.
+    """
+
+    __tablename__ = "sales_summary_shipments"
+
+    shipment_id: Mapped[int] = mapped_column(sa.ForeignKey("shipments.id"), primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), index=True)
+
+
 class ArtisanLastSale(Base):
     """The last report day each artisan sold anything (refunds taken out), for "no sale in 60 days".
 

@@ -22,12 +22,13 @@ from marketplace.dashboard.models import (
     SUMMARY,
     ArtisanLastSale,
     Cube,
+    SalesShipmentMarker,
 )
 from marketplace.dashboard.models import SalesOrderMarker as Marker
 from marketplace.dashboard.periods import report_zone
 from marketplace.dashboard.summary import LINE_DIMS, ORDER_LEVELS, SALE_STATES
 from marketplace.db import atomic
-from marketplace.orders.models import Order, OrderLine
+from marketplace.orders.models import Order, OrderLine, Shipment, ShipmentStatus
 
 
 def rebuild() -> dict[str, int]:
@@ -41,7 +42,9 @@ def rebuild() -> dict[str, int]:
             session.execute(sa.delete(cube.table))
         session.execute(sa.delete(Marker.__table__))
         session.execute(sa.delete(ArtisanLastSale.__table__))
+        session.execute(sa.delete(SalesShipmentMarker.__table__))
         _rebuild_markers(session)
+        _rebuild_shipment_markers(session)
         _insert_from_lines(session, SUMMARY)
         _insert_from_lines(session, BY_PRODUCT)
         for cube in CUBES:
@@ -63,7 +66,7 @@ def rebuild() -> dict[str, int]:
             cube.name: session.scalar(sa.select(sa.func.count()).select_from(cube.table))
             for cube in CUBES
         }
-        for model in (Marker, ArtisanLastSale):
+        for model in (Marker, ArtisanLastSale, SalesShipmentMarker):
             counts[model.__tablename__] = session.scalar(
                 sa.select(sa.func.count()).select_from(model.__table__)
             )
@@ -82,6 +85,18 @@ def _rebuild_markers(session) -> None:
             sa.select(
                 Order.id, _report_day_sql(session, Order.__table__.c.paid_at), sa.true()
             ).where(Order.status.in_(SALE_STATES), Order.paid_at.is_not(None)),
+        )
+    )
+
+
+def _rebuild_shipment_markers(session) -> None:
+    """The cancelled shipments of counted orders: their lines are not sales."""
+    session.execute(
+        sa.insert(SalesShipmentMarker.__table__).from_select(
+            ["shipment_id", "order_id"],
+            sa.select(Shipment.id, Shipment.order_id)
+            .join(Marker, Marker.order_id == Shipment.order_id)
+            .where(Shipment.status == ShipmentStatus.CANCELLED.value),
         )
     )
 
@@ -128,7 +143,10 @@ def _insert_from_lines(session, cube: Cube) -> None:
         )
         .join_from(line, marker, marker.c.order_id == line.c.order_id)
         .join(order, order.c.id == line.c.order_id)
-        .where(marker.c.counted.is_(True))
+        .where(
+            marker.c.counted.is_(True),
+            line.c.shipment_id.not_in(sa.select(SalesShipmentMarker.__table__.c.shipment_id)),
+        )
         .subquery()
     )
     dims = [source.c[d] for d in cube.dims]

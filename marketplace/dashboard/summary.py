@@ -3,6 +3,8 @@
 Contract for the payment code: call add_order_sales(order_id, sign=+1) in the same transaction that
 marks an order paid (after paid_at is set), and add_order_sales(order_id, sign=-1) in the
 transaction that refunds it. Both are safe to repeat: an order is counted at most once.
+A cancelled shipment of a still-paid order leaves with remove_shipment_sales(order_id,
+shipment_id), also safe to repeat; the order's other lines stay counted.
 `flask --app wsgi rebuild-summary` rebuilds every table from the order lines.
 """
 
@@ -22,6 +24,7 @@ from marketplace.dashboard.models import (
     MEASURES,
     ArtisanLastSale,
     Cube,
+    SalesShipmentMarker,
 )
 from marketplace.dashboard.models import SalesOrderMarker as Marker
 from marketplace.dashboard.periods import report_day, unit_start
@@ -64,15 +67,59 @@ def add_order_sales(order_id: int, sign: int = 1) -> None:
     day = _claim(order, sign)
     if day is None:
         return
-    line = OrderLine.__table__
-    query = sa.select(*(line.c[d] for d in LINE_DIMS), line.c.quantity, line.c.line_total_idr)
-    rows = [
-        dict(row._mapping)
-        for row in db.session.execute(query.where(line.c.order_id == order_id).order_by(line.c.id))
-    ]
+    rows = _counted_lines(order_id)
     for cube in CUBES:
         _apply(cube, _cube_rows(cube, rows, day, order.ship_province_code, sign), sign)
     _update_last_sales(sorted({row["artisan_id"] for row in rows}), day, sign)
+
+
+def _counted_lines(order_id: int, also_shipment: int | None = None) -> list[dict]:
+    """The order's lines the summary counts: all but those of shipments already taken out
+    (plus `also_shipment`'s, taken out or not)."""
+    line, out = OrderLine.__table__, SalesShipmentMarker.__table__
+    taken_out = sa.select(out.c.shipment_id).where(out.c.order_id == order_id)
+    if also_shipment is not None:
+        taken_out = taken_out.where(out.c.shipment_id != also_shipment)
+    query = (
+        sa.select(*(line.c[d] for d in LINE_DIMS), line.c.quantity, line.c.line_total_idr)
+        .where(line.c.order_id == order_id, line.c.shipment_id.not_in(taken_out))
+        .order_by(line.c.id)
+    )
+    return [dict(row._mapping) for row in db.session.execute(query)]
+
+
+def remove_shipment_sales(order_id: int, shipment_id: int) -> None:
+    """Take one cancelled shipment's lines out of a counted order, once; the rest stay.
+
+    Runs inside the caller's transaction (which holds the order's row lock). The order counters
+    depend on which line is an order's first, so the order is taken out with the lines it had and
+    put back with the lines it keeps: the tables stay equal to a rebuild. Nothing is subtracted
+    when the order is not counted (never paid, or already refunded as a whole).
+    """
+    out = SalesShipmentMarker.__table__
+    claimed = db.session.execute(
+        _insert(out)
+        .values(shipment_id=shipment_id, order_id=order_id)
+        .on_conflict_do_nothing(index_elements=["shipment_id"])
+        .returning(out.c.shipment_id)
+    ).scalar()
+    if claimed is None:
+        return
+    marker = Marker.__table__
+    counted = db.session.execute(
+        sa.select(marker.c.report_day, Order.ship_province_code)
+        .join(Order, Order.id == marker.c.order_id)
+        .where(marker.c.order_id == order_id, marker.c.counted.is_(True))
+    ).first()
+    if counted is None:
+        return
+    day, buyer = counted
+    before = _counted_lines(order_id, also_shipment=shipment_id)
+    after = _counted_lines(order_id)
+    for cube in CUBES:
+        _apply(cube, _cube_rows(cube, before, day, buyer, -1), -1)
+        _apply(cube, _cube_rows(cube, after, day, buyer, +1), +1)
+    _update_last_sales(sorted({row["artisan_id"] for row in before}), day, -1)
 
 
 def _claim(order, sign: int) -> date | None:

@@ -12,6 +12,8 @@ from flask_babel import gettext as _
 
 def shipment_status_label(status: str, order_status: str = "paid", for_seller: bool = False) -> str:
     """The words for a shipment in `status` of an order in `order_status`."""
+    if status == "cancelled":  # a parcel cancelled after payment: its money goes back
+        return _("Dibatalkan, dana dikembalikan ke pembeli") if for_seller else _("Dibatalkan")
     if order_status == "pending_payment":
         return _("Menunggu pembayaran")
     if order_status in ("expired", "cancelled"):

@@ -141,3 +141,31 @@ def order_to_ship(order: Order) -> None:
             region_name=region_name,
             link=_seller_link(shipment.id),
         )
+
+
+def shipment_cancelled(
+    order: Order, shipment: Shipment, shop_name: str, reason: str, refund
+) -> None:
+    """Buyer: one artisan's parcel will not come; why, and that BNN transfers the money back."""
+    _to_buyer(
+        order,
+        "shipment_cancelled",
+        "shipment_cancelled",
+        shipment=shipment,
+        shop_name=shop_name,
+        reason=reason,
+        amount=refund.amount_idr,
+        lines=[line for line in _lines(order.id) if line.shipment_id == shipment.id],
+    )
+
+
+def refund_paid(order: Order, refund) -> None:
+    """Buyer: BNN transferred the refund (amount, date, bank reference)."""
+    _to_buyer(
+        order,
+        "refund_paid",
+        "refund_paid",
+        amount=refund.amount_idr,
+        paid_on=refund.paid_on,
+        bank_reference=refund.bank_reference,
+    )

@@ -26,11 +26,13 @@ class OrderStatus(enum.StrEnum):
 
 
 class ShipmentStatus(enum.StrEnum):
-    """processing -> shipped -> delivered."""
+    """processing -> shipped -> delivered; processing -> cancelled (a paid order's parcel that
+    will not be sent: the artisan cannot fulfil it, staff cancel it, or the order is refunded)."""
 
     PROCESSING = "processing"
     SHIPPED = "shipped"
     DELIVERED = "delivered"
+    CANCELLED = "cancelled"
 
 
 class Order(Base):
@@ -92,7 +94,9 @@ class Shipment(Base):
     __tablename__ = "shipments"
     __table_args__ = (
         sa.UniqueConstraint("order_id", "artisan_id", name="uq_shipments_order_artisan"),
-        sa.CheckConstraint("status IN ('processing', 'shipped', 'delivered')", name="status_known"),
+        sa.CheckConstraint(
+            "status IN ('processing', 'shipped', 'delivered', 'cancelled')", name="status_known"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -106,6 +110,7 @@ class Shipment(Base):
     tracking_number: Mapped[str] = mapped_column(sa.String(60), default="")
     shipped_at: Mapped[datetime | None]
     delivered_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
 
     order: Mapped[Order] = relationship(back_populates="shipments", lazy="raise")
     lines: Mapped[list[OrderLine]] = relationship(

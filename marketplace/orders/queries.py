@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -13,7 +13,7 @@ from marketplace.extensions import db
 from marketplace.orders.models import Order, OrderEvent, OrderLine, OrderStatus, Shipment
 from marketplace.orders.services import expire_order
 from marketplace.orders.tokens import token_matches
-from marketplace.payments.models import Payment
+from marketplace.payments.models import Payment, Refund
 
 PAGE_SIZE = 20
 
@@ -69,10 +69,12 @@ class OrderView:
     shipments: list[ShipmentView]
     events: list[OrderEvent]
     payment: Payment | None
+    # Refunds owed or paid, by shipment id (None: the whole order), for cancelled parcels.
+    refunds: dict[int | None, Refund] = field(default_factory=dict)
 
 
 def order_view(order: Order) -> OrderView:
-    """The order with shipments, lines, status history and latest payment (four queries)."""
+    """The order with shipments, lines, status history, latest payment and refunds."""
     shipments = db.session.scalars(
         sa.select(Shipment).where(Shipment.order_id == order.id).order_by(Shipment.id)
     ).all()
@@ -87,12 +89,18 @@ def order_view(order: Order) -> OrderView:
     payment = db.session.scalar(
         sa.select(Payment).where(Payment.order_id == order.id).order_by(Payment.id.desc()).limit(1)
     )
+    refunds = {
+        refund.shipment_id: refund
+        for refund in db.session.scalars(
+            sa.select(Refund).where(Refund.order_id == order.id).order_by(Refund.id)
+        )
+    }
     views = []
     for shipment in shipments:
         mine = [line for line in lines if line.shipment_id == shipment.id]
         shop = mine[0].artisan_shop_name if mine else ""
         views.append(ShipmentView(shipment, shop, mine))
-    return OrderView(order, views, list(events), payment)
+    return OrderView(order, views, list(events), payment, refunds)
 
 
 def buyer_orders(user_id: int, page: int = 1) -> tuple[list[Order], bool]:

@@ -2,7 +2,8 @@
 
 pending_payment -> paid -> completed; pending_payment -> expired | cancelled; paid -> refunded
 (also from completed: a refund after delivery). Stock goes back exactly once, through the
-`stock_released_at IS NULL` conditional update, whoever notices first.
+`stock_released_at IS NULL` conditional update, whoever notices first; on a refund only the units
+of shipments that had not gone out (a parcel already sent is not back on the shelf).
 
 Each change has a `*_in_transaction` form that returns False when the order was not in the old
 state, for callers that already run a transaction (a webhook storing its event in the same one),
@@ -23,7 +24,15 @@ from marketplace.db import atomic, now_utc
 from marketplace.errors import Conflict, NotFound
 from marketplace.extensions import db
 from marketplace.orders import mails
-from marketplace.orders.models import Order, OrderEvent, OrderLine, OrderStatus
+from marketplace.orders.locks import lock_order
+from marketplace.orders.models import (
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    Shipment,
+    ShipmentStatus,
+)
 from marketplace.payments import ledger
 from marketplace.payments.models import Payment
 
@@ -86,21 +95,59 @@ def release_stock(order_id: int, *, at: datetime) -> bool:
     ).rowcount
     if first != 1:
         return False
+    return_units(OrderLine.order_id == order_id)
+    return True
+
+
+def return_units(lines_where, *, to_stock: bool = True) -> None:
+    """Take the units of the lines matching `lines_where` off the products' sold counts, and
+    (to_stock) put them back in stock. Callers guard it so that it runs once per line."""
     units = db.session.execute(
         sa.select(OrderLine.product_id, sa.func.sum(OrderLine.quantity))
-        .where(OrderLine.order_id == order_id)
+        .where(lines_where)
         .group_by(OrderLine.product_id)
         .order_by(OrderLine.product_id)
     ).all()
     for product_id, quantity in units:
+        values = {"sold_count": Product.sold_count - quantity}
+        if to_stock:
+            values["stock"] = Product.stock + quantity
         db.session.execute(
             sa.update(Product)
             .where(Product.id == product_id)
-            .values(stock=Product.stock + quantity, sold_count=Product.sold_count - quantity)
+            .values(**values)
             .execution_options(synchronize_session=False)
         )
-    bump_catalog_version()
-    return True
+    if units:
+        bump_catalog_version()
+
+
+def _release_refunded_stock(order_id: int, *, at: datetime) -> None:
+    """A refunded order's units: shipments not yet sent are cancelled (a conditional update that
+    a racing "mark shipped" cannot also win) and their units go back to stock; units already
+    sent only leave the sold count. Shipments cancelled earlier gave theirs back then."""
+    first = db.session.execute(
+        sa.update(Order)
+        .where(Order.id == order_id, Order.stock_released_at.is_(None))
+        .values(stock_released_at=at)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if first != 1:
+        return
+    cancelled = db.session.scalars(
+        sa.update(Shipment)
+        .where(Shipment.order_id == order_id, Shipment.status == ShipmentStatus.PROCESSING.value)
+        .values(status=ShipmentStatus.CANCELLED.value, cancelled_at=at)
+        .returning(Shipment.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    if cancelled:
+        return_units(OrderLine.shipment_id.in_(cancelled))
+    sent = sa.select(Shipment.id).where(
+        Shipment.order_id == order_id,
+        Shipment.status.in_([ShipmentStatus.SHIPPED.value, ShipmentStatus.DELIVERED.value]),
+    )
+    return_units(OrderLine.shipment_id.in_(sent), to_stock=False)
 
 
 def mark_paid_in_transaction(
@@ -213,12 +260,14 @@ def cancel_order(
 def refund_order_in_transaction(
     order_id: int, *, actor_id: int | None = None, reason: str = ""
 ) -> bool:
-    """paid/completed -> refunded: ledger reversals, sales summary out, stock back, buyer told.
+    """paid/completed -> refunded: ledger reversals, sales summary out, buyer told.
 
-    Stock returns so that "stock + units in live orders = stock received" keeps holding; an
-    artisan whose goods did not come back lowers the stock in the seller centre.
+    The units of shipments not yet sent go back to stock (those shipments become cancelled); a
+    parcel already sent is not on the shelf, so its units only leave the sold count. The order
+    row is locked first, so a shipment cancelled at the same moment is handled by one of the two.
     """
     now = now_utc()
+    lock_order(order_id)
     old_status = db.session.scalar(sa.select(Order.status).where(Order.id == order_id))
     if old_status not in (PAID, COMPLETED):
         return False
@@ -229,9 +278,36 @@ def refund_order_in_transaction(
     order = get_order(order_id)  # re-read, as in mark_paid
     ledger.record_reversal(order_id, note=reason)
     add_order_sales(order_id, -1)
-    release_stock(order_id, at=now)
+    _release_refunded_stock(order_id, at=now)
     mails.payment_refunded(order, reason)
     return True
+
+
+def close_after_cancelled_shipment(order_id: int, *, actor_id: int | None, reason: str) -> str:
+    """After a shipment of a paid order was cancelled (order row locked by the caller): the
+    order is refunded when no shipment is left, completed when the rest is delivered.
+
+    Returns the order's status afterwards. Each move is a conditional update on `paid`.
+    """
+    now = now_utc()
+    left = db.session.scalars(
+        sa.select(Shipment.status).where(
+            Shipment.order_id == order_id, Shipment.status != ShipmentStatus.CANCELLED.value
+        )
+    ).all()
+    refunded = OrderStatus.REFUNDED.value
+    # Every unit went back with its shipment, so the stock is marked released as well.
+    if not left and _move(order_id, {PAID}, refunded, refunded_at=now, stock_released_at=now):
+        _settle_payment(order_id, "succeeded", "refunded", at=now, actor_id=actor_id, note=reason)
+        _event(order_id, PAID, refunded, at=now, actor_id=actor_id, note=reason)
+        add_order_sales(order_id, -1)
+    elif (
+        left
+        and all(status == ShipmentStatus.DELIVERED.value for status in left)
+        and _move(order_id, {PAID}, COMPLETED, completed_at=now)
+    ):
+        _event(order_id, PAID, COMPLETED, at=now, actor_id=actor_id)
+    return db.session.scalar(sa.select(Order.status).where(Order.id == order_id))
 
 
 def refund_order(order_id: int, *, actor_id: int | None = None, reason: str = "") -> Order:

@@ -1,5 +1,7 @@
 """Shipments: processing -> shipped (courier, tracking number) -> delivered.
 
+(processing -> cancelled, for a paid order's parcel that will not be sent: cancellations.py.)
+
 mark_shipped is the artisan's (the seller centre calls it); mark_delivered is the buyer's, or
 staff in scope. When every shipment of a paid order is delivered, the order is completed.
 """
@@ -168,12 +170,15 @@ def mark_delivered(
 
 
 def _complete_if_all_delivered(order_id: int, now, actor_id) -> None:
-    """paid -> completed when no shipment of the order is still on its way."""
+    """paid -> completed when no shipment of the order is still on its way (cancelled ones
+    are not coming)."""
     undelivered = (
         sa.select(Shipment.id)
         .where(
             Shipment.order_id == order_id,
-            Shipment.status != ShipmentStatus.DELIVERED.value,
+            Shipment.status.not_in(
+                [ShipmentStatus.DELIVERED.value, ShipmentStatus.CANCELLED.value]
+            ),
         )
         .exists()
     )

@@ -86,3 +86,36 @@ def balance(artisan_id: int) -> int:
         )
     )
     return int(total or 0)
+
+
+def record_shipment_reversal(shipment_id: int, note: str = "") -> int:
+    """One negative 'reversal' cancelling one shipment's sale (a cancelled shipment), once.
+
+    Keyed by the same unique (kind, shipment_id) as record_reversal, so a later reversal of the
+    whole order skips this shipment. Returns the Rupiah reversed now (0 if done before or no sale).
+    """
+    sale = db.session.execute(
+        sa.select(LedgerEntry.artisan_id, LedgerEntry.order_id, LedgerEntry.amount_idr).where(
+            LedgerEntry.shipment_id == shipment_id, LedgerEntry.kind == "sale"
+        )
+    ).first()
+    if sale is None:
+        return 0
+    artisan_id, order_id, amount = sale
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    inserted = db.session.execute(
+        insert(LedgerEntry)
+        .values(
+            artisan_id=artisan_id,
+            kind="reversal",
+            amount_idr=-amount,
+            order_id=order_id,
+            shipment_id=shipment_id,
+            created_at=now_utc(),
+            note=note[:500],
+        )
+        .on_conflict_do_nothing(index_elements=["kind", "shipment_id"])
+        .returning(LedgerEntry.id)
+    ).scalar()
+    return amount if inserted is not None else 0

@@ -93,3 +93,38 @@ class Payout(Base):
     bank_reference: Mapped[str] = mapped_column(sa.String(80))
     recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+
+class Refund(Base):
+    """Money BNN owes a buyer back, and once transferred, how it was paid (payments/refunds.py).
+
+    One per cancelled shipment of a paid bank-transfer order (unique shipment_id; NULL is left
+    for a refund of a whole order). owed -> paid with a conditional update, so it is recorded
+    paid once. The amount is the shipment's goods subtotal + shipping fee, what the buyer paid
+    for it.
+    """
+
+    __tablename__ = "refunds"
+    __table_args__ = (
+        sa.UniqueConstraint("shipment_id", name="uq_refunds_shipment_id"),
+        sa.CheckConstraint("amount_idr > 0", name="amount_positive"),
+        sa.CheckConstraint("status IN ('owed', 'paid')", name="status_known"),
+        sa.CheckConstraint(
+            "status = 'owed' OR (paid_on IS NOT NULL AND recorded_by_id IS NOT NULL "
+            "AND bank_reference <> '')",
+            name="paid_is_recorded",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), index=True)
+    shipment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("shipments.id"))
+    amount_idr: Mapped[int] = mapped_column(sa.BigInteger)
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(sa.String(8), default="owed", index=True)
+    paid_on: Mapped[date | None]
+    bank_reference: Mapped[str] = mapped_column(sa.String(80), default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    recorded_at: Mapped[datetime | None]

@@ -16,10 +16,10 @@ from marketplace.dashboard.models import (
     SalesOrderMarker,
 )
 from marketplace.dashboard.periods import report_day, unit_start
-from marketplace.dashboard.summary import add_order_sales, rebuild_summary
+from marketplace.dashboard.summary import add_order_sales, rebuild_summary, remove_shipment_sales
 from marketplace.db import atomic
 from marketplace.extensions import db
-from marketplace.orders.models import Order, OrderLine
+from marketplace.orders.models import Order, OrderLine, Shipment
 from tests.dashboard.conftest import build_catalog
 from tests.dashboard.factories import jakarta, make_order, random_orders, refund
 
@@ -38,7 +38,8 @@ def sales_lines() -> list:
     query = (
         sa.select(OrderLine, Order.paid_at, Order.ship_province_code)
         .join(Order, Order.id == OrderLine.order_id)
-        .where(Order.status.in_(("paid", "completed")))
+        .join(Shipment, Shipment.id == OrderLine.shipment_id)
+        .where(Order.status.in_(("paid", "completed")), Shipment.status != "cancelled")
     )
     return [
         (line, report_day(paid_at), buyer) for line, paid_at, buyer in db.session.execute(query)
@@ -223,3 +224,45 @@ def test_rebuild_summary_command_rebuilds_and_prints_the_tables(app, runner):
 def test_add_order_sales_refuses_a_sign_other_than_plus_or_minus_one(ctx):
     with pytest.raises(ValueError, match="sign"):
         add_order_sales(1, 2)
+
+
+def cancel_shipment_of(order_id: int, artisan_id: int) -> None:
+    """Cancel one artisan's shipment the way orders/cancellations.py does, summary included."""
+    with atomic():
+        shipment_id = db.session.scalar(
+            sa.select(Shipment.id).where(
+                Shipment.order_id == order_id, Shipment.artisan_id == artisan_id
+            )
+        )
+        db.session.execute(
+            sa.update(Shipment).where(Shipment.id == shipment_id).values(status="cancelled")
+        )
+        remove_shipment_sales(order_id, shipment_id)
+
+
+def test_a_cancelled_shipment_leaves_the_summary_once_and_the_rest_stays(ctx):
+    world = build_catalog()
+    order = make_order(
+        items=[(world.products.batik, 2), (world.products.tas, 1), (world.products.keranjang, 1)],
+        paid_at=jakarta(2026, 3, 3),
+    )
+    make_order(items=[(world.products.tas, 2)], paid_at=jakarta(2026, 3, 4))
+    cancel_shipment_of(order.id, world.kota)  # the order's first line: its counters move
+    assert_summary_equals_raw_lines()
+    from marketplace.dashboard.models import NATIONAL
+
+    year = dict(zip(MEASURES, cube_rows(NATIONAL)[("Y", jakarta(2026, 1, 1).date())], strict=True))
+    assert (year["gmv_idr"], year["orders_national"]) == (40_000 + 250_000 + 80_000, 2)
+    before = {cube.name: cube_rows(cube) for cube in CUBES}
+    with atomic():
+        shipment_id = db.session.scalar(
+            sa.select(Shipment.id).where(Shipment.artisan_id == world.kota)
+        )
+        remove_shipment_sales(order.id, shipment_id)
+    assert {cube.name: cube_rows(cube) for cube in CUBES} == before
+    rebuild_summary()
+    assert {cube.name: cube_rows(cube) for cube in CUBES} == before
+    refund(order.id)
+    assert_summary_equals_raw_lines()
+    year = dict(zip(MEASURES, cube_rows(NATIONAL)[("Y", jakarta(2026, 1, 1).date())], strict=True))
+    assert (year["gmv_idr"], year["orders_national"]) == (80_000, 1)

@@ -12,7 +12,7 @@ from marketplace.db import atomic
 from marketplace.extensions import db
 from marketplace.orders.address import ShippingAddress
 from marketplace.orders.checkout import place_order
-from marketplace.orders.models import Order, OrderLine
+from marketplace.orders.models import Order, OrderLine, Shipment
 from marketplace.orders.tokens import new_idempotency_key
 from tests.factories import make_artisan, make_category, make_product
 
@@ -108,12 +108,14 @@ def stock_received() -> dict[int, int]:
 
 
 def live_units() -> dict[int, int]:
-    """Units per product in live orders (pending_payment, paid, completed)."""
+    """Units per product in live orders (pending_payment, paid, completed), leaving out the
+    lines of cancelled shipments (their units went back)."""
     return dict(
         db.session.execute(
             sa.select(OrderLine.product_id, sa.func.sum(OrderLine.quantity))
             .join(Order, Order.id == OrderLine.order_id)
-            .where(Order.status.in_(LIVE))
+            .join(Shipment, Shipment.id == OrderLine.shipment_id)
+            .where(Order.status.in_(LIVE), Shipment.status != "cancelled")
             .group_by(OrderLine.product_id)
         ).all()
     )
