@@ -9,9 +9,11 @@ from alembic import context
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Interpret the config file for Python logging, unless the app already set logging up
+# (marketplace/logs.py: JSON lines in production). Loggers that exist stay enabled: the app's
+# own (its error log among them) must keep working in a process that ran the migrations.
+if not any(h.get_name() == "marketplace-log" for h in logging.getLogger().handlers):
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 
