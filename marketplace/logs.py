@@ -21,7 +21,7 @@ import traceback
 import uuid
 import warnings
 from datetime import UTC, datetime
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from flask import Flask, g, has_request_context, request
 
@@ -31,7 +31,10 @@ MASK = "[masked]"
 # A request id from outside is believed only if it cannot break a log line or a header.
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 # Route arguments and query parameters whose values are secrets (or bearer links).
-SECRET_NAME = re.compile(r"token|password|secret|signature|key", re.IGNORECASE)
+SECRET_NAME = re.compile(r"token|password|secret|signature", re.IGNORECASE)
+# Shorter values are not masked inside messages: no real secret is that short, and masking
+# every "1" of a traceback would make it unreadable.
+MIN_REDACTED_LENGTH = 8
 MAX_LOGGED_URL = 1000
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 
@@ -134,6 +137,7 @@ def start_request() -> None:
     incoming = request.headers.get("X-Request-ID", "")
     g.request_id = incoming if SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
     g.request_started = time.perf_counter()
+    g.access_logged = False
     g.log_secrets = secret_values()
 
 
@@ -186,7 +190,7 @@ def secret_values() -> set[str]:
         if SECRET_NAME.search(name) and value
     }
     values |= {value for name, value in request.args.items(multi=True) if SECRET_NAME.search(name)}
-    return {value for value in values if value}
+    return {value for value in values if len(value) >= MIN_REDACTED_LENGTH}
 
 
 def masked_path() -> str:
@@ -252,7 +256,8 @@ def scrub_event(event: dict, hint: dict) -> dict:
     if has_request_context() and "request_id" in g:
         event.setdefault("tags", {})["request_id"] = g.request_id
         if isinstance(event.get("request"), dict):
-            event["request"]["url"] = request.host_url.rstrip("/") + masked_path()
+            url = urlsplit(str(event["request"].get("url", "")))
+            event["request"]["url"] = urlunsplit(url._replace(path=masked_path(), query=""))
             event["request"]["query_string"] = masked_query()
             # The previous page's address may be a private link (same-origin referrers are full).
             headers = event["request"].get("headers") or {}

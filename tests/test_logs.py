@@ -278,18 +278,19 @@ def test_under_gunicorn_its_own_lines_and_the_apps_are_json(tmp_path):
         stderr=log,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
+        deadline = time.monotonic() + 60
+        while True:  # wait until gunicorn listens, then ask once
             try:
-                request = urllib.request.Request(
-                    f"http://127.0.0.1:{port}/healthz", headers={"X-Request-ID": "gunicorn-1"}
-                )
-                with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
-                    assert response.headers["X-Request-ID"] == "gunicorn-1"
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
-            except (ConnectionError, OSError):
+            except OSError:
                 assert server.poll() is None and time.monotonic() < deadline, log.name
                 time.sleep(0.2)
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/healthz", headers={"X-Request-ID": "gunicorn-1"}
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+            assert response.headers["X-Request-ID"] == "gunicorn-1"
     finally:
         server.terminate()
         server.wait(timeout=30)
