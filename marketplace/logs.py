@@ -65,6 +65,19 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+class TextFormatter(logging.Formatter):
+    """Development's readable lines, with the request id (or `-` outside a request)."""
+
+    def __init__(self):
+        super().__init__(TEXT_FORMAT)
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The line, secrets masked."""
+        if getattr(record, "request_id", None) is None:
+            record.request_id = "-"
+        return redact(super().format(record))
+
+
 class StderrHandler(logging.StreamHandler):
     """Writes to whatever sys.stderr is at the time (a test's capture, gunicorn's redirect)."""
 
@@ -121,11 +134,11 @@ def configure_logging(log_format: str, level: str) -> None:
     handler = StderrHandler()
     handler.set_name(HANDLER_NAME)
     handler.addFilter(RequestContextFilter())
-    handler.setFormatter(
-        JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT)
-    )
+    handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
     root.addHandler(handler)
     root.setLevel(level.upper())
+    # Alembic announces each of its plugins at INFO whenever it is imported (every worker start).
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     # Flask adds its own stderr handler to app.logger unless one is already on the way up.
     from flask.logging import default_handler
 
