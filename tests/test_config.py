@@ -1,9 +1,22 @@
 """Configuration refuses unsafe production settings and makes development easy."""
 
+import logging
+
 import pytest
 
 import config
 from marketplace import create_app
+
+
+@pytest.fixture(autouse=True)
+def _keep_test_logging():
+    """Production and development apps put their log handler on the root logger; take it off
+    again, so the rest of the suite keeps pytest's logging as it was."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.mark.parametrize("key", ["", "dev", "short-key", "changeme"])
