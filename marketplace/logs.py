@@ -23,6 +23,7 @@ import warnings
 from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+import sqlalchemy as sa
 from flask import Flask, g, has_request_context, request
 
 ACCESS_LOGGER = "marketplace.access"
@@ -182,17 +183,30 @@ def _log_access(status: int) -> None:
 
 def request_fields() -> dict:
     """The request's id, method, masked path and query, and user id (if a user is logged in)."""
-    user = g.get("_login_user")  # only if Flask-Login already loaded it: no query just to log
     fields = {
         "request_id": g.request_id,
         "method": request.method,
         "path": masked_path(),
-        "user_id": getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None,
+        "user_id": _user_id(),
     }
     query = masked_query()
     if query:
         fields["query"] = query
     return fields
+
+
+def _user_id() -> int | None:
+    """The logged-in user's id, without a query: only if Flask-Login already loaded the user,
+    and read from the identity map (after a commit the object's attributes are expired, and
+    reading one would query the database, or fail once the session is gone)."""
+    user = g.get("_login_user")
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        identity = sa.inspect(user).identity
+    except sa.exc.NoInspectionAvailable:
+        return getattr(user, "id", None)
+    return identity[0] if identity else None
 
 
 def secret_values() -> set[str]:

@@ -65,8 +65,12 @@ def test_the_access_line_names_the_logged_in_user(json_app, make, capsys):
     )
     capsys.readouterr()
     client.get("/")
-    (line,) = access_lines(json_lines(capsys.readouterr().err))
-    assert line["user_id"] == user.id
+    client.post("/language", data={"lang": "en"})  # saves the choice on the account: a commit
+    lines = access_lines(json_lines(capsys.readouterr().err))
+    assert [(line["path"], line["status"], line["user_id"]) for line in lines] == [
+        ("/", 200, user.id),
+        ("/language", 302, user.id),
+    ]
 
 
 def test_without_an_incoming_id_each_request_gets_a_fresh_one(client):
