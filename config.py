@@ -145,6 +145,15 @@ class Config:
     ORDER_EXPIRY_MINUTES = _int("ORDER_EXPIRY_MINUTES", 60)
     SITE_NAME = "Toko Pemberdayaan BNN"
 
+    # Operations (marketplace/logs.py): JSON log lines, and error reports to Sentry when a DSN
+    # is set (release and environment name the deploy in Sentry; the environment defaults to
+    # APP_ENV).
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+    SENTRY_RELEASE = os.environ.get("SENTRY_RELEASE", "")
+    SENTRY_ENVIRONMENT = os.environ.get("SENTRY_ENVIRONMENT", "")
+
     @classmethod
     def check(cls, config: dict) -> None:
         """Refuse to start with settings that would be unsafe in this environment."""
@@ -169,12 +178,35 @@ class ProductionConfig(Config):
         missing = [name for name in PRODUCTION_REQUIRED if not config.get(name)]
         if missing:
             raise RuntimeError(f"production needs these settings: {', '.join(missing)}")
+        check_compiled_catalogues(config)
+
+
+def check_compiled_catalogues(config: dict) -> None:
+    """Refuse to start without a compiled catalogue (.mo) for every language the shop speaks.
+
+    The .mo files are built, not kept in git; without one, pages in that language would show
+    the Indonesian source (or, for Indonesian itself, wrong plural forms) with no error at all.
+    """
+    directories = [
+        Path(d) for d in str(config.get("BABEL_TRANSLATION_DIRECTORIES", "")).split(";") if d
+    ]
+    domain = config.get("BABEL_DOMAIN") or "messages"
+    for language in config.get("LANGUAGES", ()):
+        candidates = [d / language / "LC_MESSAGES" / f"{domain}.mo" for d in directories]
+        if not any(path.is_file() for path in candidates):
+            where = candidates[0] if candidates else f"{language}/LC_MESSAGES/{domain}.mo"
+            source = directories[0] if directories else "marketplace/translations"
+            raise RuntimeError(
+                f"the compiled translation catalogue {where} is missing: "
+                f"run `pybabel compile -d {source}` (or `make translations`)"
+            )
 
 
 class DevelopmentConfig(Config):
     """Development: a generated secret kept in instance/, mail printed to the console."""
 
     ENV_NAME = "development"
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
@@ -205,6 +237,8 @@ class TestingConfig(Config):
     STRIPE_SECRET_KEY = ""
     STRIPE_WEBHOOK_SECRET = ""
     STRIPE_API_BASE = ""
+    LOG_FORMAT = ""  # leave logging to pytest, so caplog sees every record
+    SENTRY_DSN = ""
 
     @classmethod
     def check(cls, config: dict) -> None:

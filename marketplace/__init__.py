@@ -27,6 +27,11 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
     config_class.check(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 
+    # First of all hooks: every request has its id before any other hook may answer it.
+    from marketplace import logs
+
+    logs.init_app(app)
+
     from marketplace import models, web  # noqa: F401  (models: the whole schema for Alembic)
 
     register_extensions(app)

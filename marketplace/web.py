@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import Blueprint, Flask, current_app, jsonify, redirect, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import text
@@ -90,6 +92,60 @@ def healthz():
         database = "unavailable"
     status = "ok" if database == "ok" else "degraded"
     return jsonify(status=status, database=database), (200 if database == "ok" else 503)
+
+
+@bp.get("/readyz")
+@csrf.exempt
+def readyz():
+    """JSON readiness for load balancers: 503 unless the database, Redis (when REDIS_URL is set)
+    and the photo storage all answer, so a server that cannot serve is taken out of rotation."""
+    checks = {
+        "database": _ready_database(),
+        "redis": _ready_redis(current_app.config.get("REDIS_URL")),
+        "storage": _ready_storage(),
+    }
+    ready = all(state in ("ok", "not configured") for state in checks.values())
+    return jsonify(status="ok" if ready else "unavailable", **checks), (200 if ready else 503)
+
+
+def _ready_database() -> str:
+    try:
+        db.session.execute(text("SELECT 1"))
+        return "ok"
+    except Exception:  # any failure means "not ready"; the detail goes to the log only
+        current_app.logger.exception("readiness: database unavailable")
+        db.session.rollback()
+        return "unavailable"
+
+
+def _ready_redis(url: str | None) -> str:
+    if not url:
+        return "not configured"
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+    try:
+        client.ping()
+        return "ok"
+    except (redis.RedisError, OSError):
+        current_app.logger.warning("readiness: Redis unavailable", exc_info=True)
+        return "unavailable"
+    finally:
+        client.close()
+
+
+def _ready_storage() -> str:
+    """The photo storage takes a write: a full disk or a read-only mount fails uploads."""
+    from marketplace.media.storage import get_storage
+
+    storage, probe = get_storage(), f".readyz-{os.getpid()}"
+    try:
+        storage.save(probe, b"ready")
+        storage.delete(probe)
+        return "ok"
+    except OSError:
+        current_app.logger.warning("readiness: photo storage not writable", exc_info=True)
+        return "unavailable"
 
 
 @bp.post("/language")

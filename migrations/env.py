@@ -9,9 +9,11 @@ from alembic import context
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Interpret the config file for Python logging, unless the app already set logging up
+# (marketplace/logs.py: JSON lines in production). Loggers that exist stay enabled: the app's
+# own (its error log among them) must keep working in a process that ran the migrations.
+if not any(h.get_name() == "marketplace-log" for h in logging.getLogger().handlers):
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 
@@ -112,10 +114,42 @@ def run_migrations_online():
             # The app's PostgreSQL connections default to autocommit (marketplace.db
             # engine_options); a migration must be all or nothing.
             connection = connection.execution_options(isolation_level="READ COMMITTED")
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        upgraded = []
+
+        def note_upgrade(ctx, step, heads, run_args):
+            if step.is_upgrade and not step.is_stamp:
+                upgraded.append(step.up_revision_id)
+
+        context.configure(
+            connection=connection,
+            target_metadata=get_metadata(),
+            on_version_apply=note_upgrade,
+            **conf_args,
+        )
 
         with context.begin_transaction():
             context.run_migrations()
+            at_head = set(context.get_context().get_current_heads()) == set(
+                context.script.get_heads()
+            )
+
+    if upgraded and at_head:
+        fill_derived_tables()
+
+
+def fill_derived_tables():
+    """After an upgrade that reached head: fill the tables derived from others that the
+    migrations create empty (the dashboard's sales summary of orders paid before it existed).
+
+    This runs the app's current code, which matches the schema at head; migrations themselves
+    never import app code, which changes after them. It runs after the migrations committed, on
+    the app's own connection, and does nothing when every sale is already counted.
+    """
+    from marketplace.dashboard.rebuild import rebuild_if_sales_missing
+
+    counts = rebuild_if_sales_missing()
+    if counts is not None:
+        logger.info("sales summary filled from the order lines: %s", counts)
 
 
 if context.is_offline_mode():

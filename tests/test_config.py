@@ -1,9 +1,22 @@
 """Configuration refuses unsafe production settings and makes development easy."""
 
+import logging
+
 import pytest
 
 import config
 from marketplace import create_app
+
+
+@pytest.fixture(autouse=True)
+def _keep_test_logging():
+    """Production and development apps put their log handler on the root logger; take it off
+    again, so the rest of the suite keeps pytest's logging as it was."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.mark.parametrize("key", ["", "dev", "short-key", "changeme"])
@@ -65,3 +78,41 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app):
     with app.app_context():
         assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+def _translations_copy(tmp_path, languages):
+    """A translations directory with the .po of every language and the .mo of only some."""
+    import shutil
+
+    source = config.BASE_DIR / "marketplace" / "translations"
+    for language in ("id", "en"):
+        target = tmp_path / language / "LC_MESSAGES"
+        target.mkdir(parents=True)
+        shutil.copy(source / language / "LC_MESSAGES" / "messages.po", target)
+        if language in languages:
+            shutil.copy(source / language / "LC_MESSAGES" / "messages.mo", target)
+    return str(tmp_path)
+
+
+@pytest.mark.parametrize("missing", ["en", "id"])
+def test_production_refuses_to_start_without_a_compiled_catalogue(tmp_path, missing):
+    present = {"id", "en"} - {missing}
+    directory = _translations_copy(tmp_path, present)
+    with pytest.raises(RuntimeError) as refused:
+        create_app(
+            "production", {**PRODUCTION_SETTINGS, "BABEL_TRANSLATION_DIRECTORIES": directory}
+        )
+    message = str(refused.value)
+    assert f"{tmp_path}/{missing}/LC_MESSAGES/messages.mo" in message
+    assert f"pybabel compile -d {tmp_path}" in message
+
+
+def test_production_starts_with_every_catalogue_compiled(tmp_path):
+    directory = _translations_copy(tmp_path, {"id", "en"})
+    app = create_app(
+        "production", {**PRODUCTION_SETTINGS, "BABEL_TRANSLATION_DIRECTORIES": directory}
+    )
+    with app.test_request_context("/?lang=en"):
+        from flask_babel import gettext
+
+        assert gettext("Halaman tidak ditemukan") == "Page not found"

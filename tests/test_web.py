@@ -99,3 +99,70 @@ def test_language_switch_never_redirects_off_site(client):
 def test_unknown_language_is_ignored(client):
     client.post("/language", data={"lang": "fr"})
     assert 'lang="id"' in client.get("/").get_data(as_text=True)
+
+
+def _closed_port() -> int:
+    """A local port nothing listens on."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_readyz_is_ok_when_database_and_storage_answer(app, tmp_path):
+    app.config.update(REDIS_URL="", MEDIA_ROOT=str(tmp_path / "media"))
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 200
+    assert response.get_json() == {
+        "status": "ok",
+        "database": "ok",
+        "redis": "not configured",
+        "storage": "ok",
+    }
+    assert list((tmp_path / "media").iterdir()) == []  # the probe file is gone
+
+
+def test_readyz_checks_redis_when_it_is_configured(app):
+    import os
+
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        pytest.skip("needs a Redis server: set REDIS_URL")
+    app.config["REDIS_URL"] = url
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 200 and response.get_json()["redis"] == "ok"
+
+
+def test_readyz_is_503_when_redis_is_down(app):
+    app.config["REDIS_URL"] = f"redis://127.0.0.1:{_closed_port()}/0"
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["status"] == "unavailable" and body["redis"] == "unavailable"
+    assert body["database"] == "ok"
+
+
+def test_readyz_is_503_when_photos_cannot_be_written(app, tmp_path):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where MEDIA_ROOT should be")
+    app.config.update(REDIS_URL="", MEDIA_ROOT=str(blocker))
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json()["storage"] == "unavailable"
+
+
+def test_readyz_is_503_when_the_database_is_down(tmp_path):
+    from marketplace import create_app
+
+    app = create_app(
+        "testing",
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/dir/db.sqlite3",
+            "MEDIA_ROOT": str(tmp_path / "media"),
+            "REDIS_URL": "",
+        },
+    )
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "unavailable"

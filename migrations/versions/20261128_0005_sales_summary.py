@@ -4,8 +4,9 @@ Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-28 06:00:00
 
-Tables described in marketplace/dashboard/models.py. After upgrading a database that already has
-paid orders, run `flask --app wsgi rebuild-summary` to fill them.
+Tables described in marketplace/dashboard/models.py. They are created empty; when a database that
+already has paid orders is upgraded to head, migrations/env.py fills them from the order lines
+(fill_derived_tables; `flask --app wsgi rebuild-summary` does the same by hand).
 """
 from alembic import op
 import sqlalchemy as sa

@@ -1,0 +1,28 @@
+"""gunicorn settings read from the working directory: `gunicorn wsgi:app` picks this file up.
+
+Logs: the app writes one JSON line per request itself (marketplace/logs.py), with the request id,
+the user and the private-link tokens masked, so gunicorn's own access log stays off (no
+`--access-logfile`: it would print every URL with its query, tokens included). gunicorn's
+error log (workers booting, timeouts) comes out as JSON lines on stderr too, beside the app's.
+"""
+
+accesslog = None
+
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    # The app puts its own JSON handler on the root logger when a worker loads it.
+    "root": {"level": "INFO", "handlers": []},
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["json"], "propagate": False},
+        "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
+    },
+    "handlers": {
+        "json": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stderr",
+        },
+    },
+    "formatters": {"json": {"()": "marketplace.logs.JsonFormatter"}},
+}
