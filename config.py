@@ -140,6 +140,13 @@ class Config:
     ARTISAN_LOGIN_LINK_MAX_AGE = _int("ARTISAN_LOGIN_LINK_MAX_AGE", 3 * 24 * 60 * 60)
 
     ORDER_EXPIRY_MINUTES = _int("ORDER_EXPIRY_MINUTES", 60)
+
+    # Flask-Compress: brotli, else gzip, for pages, CSS, JS, JSON and SVG of 500 bytes or more
+    # (photos are JPEG/WebP, compressed already, and never recompressed). zstd and deflate are
+    # left out: not every phone browser reads zstd, and deflate is ambiguous in the wild.
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_ALGORITHM_STREAMING = ["br", "gzip"]
+    COMPRESS_MIN_SIZE = 500
     SITE_NAME = "Toko Pemberdayaan BNN"
 
     @classmethod
