@@ -11,6 +11,7 @@ Demo data and artisans' uploads both go through `store_image`. What it promises:
   white, and every variant is encoded from bare pixels: no EXIF (GPS!), XMP, ICC or comments
   survive, nor anything appended after the image data (polyglots).
 - Files get server-made names; the caller keeps only the key and the size.
+- At most MEDIA_DECODE_CONCURRENCY pictures are decoded at once per process (see decode_slot).
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ from __future__ import annotations
 import io
 import logging
 import re
+import threading
 import uuid
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -40,6 +44,10 @@ ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a 40 MP phone photo decodes to ~120 MB; Pillow only warns at ~89 MP
 MAX_SIDE = 12_000
+# A decode holds up to ~120 MB (MAX_PIXELS x 3 bytes) plus its working copies; without a cap,
+# a burst of uploads on one worker's threads would hold that many times over.
+DECODE_CONCURRENCY = 2
+DECODE_WAIT_SECONDS = 30
 
 SIZES = {"thumb": 240, "medium": 640, "large": 1280}  # longest side in pixels; never upscaled
 FORMATS = {"webp": "webp", "jpeg": "jpg"}  # format name -> file extension
@@ -59,6 +67,12 @@ class ImageTooLarge(ImageRejected):
     """The file is bigger in bytes than we take in (HTTP's 413 "content too large")."""
 
     status_code = 413
+
+
+class ImageBusy(ImageRejected):
+    """Every decode slot stayed taken for DECODE_WAIT_SECONDS: the artisan should try again."""
+
+    status_code = 503
 
 
 @dataclass(frozen=True)
@@ -83,9 +97,13 @@ def store_image(source: bytes | BinaryIO, *, storage: Storage | None = None) -> 
     every variant is encoded in memory first, and a failure while saving removes what was saved.
     """
     data = read_limited(source, setting("MEDIA_MAX_BYTES", MAX_BYTES))
-    image = open_checked(data)
-    base = clean_pixels(image)
-    encoded = encode_variants(base)
+    with decode_slot():
+        # No name here holds the decoded original, so clean_pixels can let it go once it has
+        # made its copy: one full-size picture in memory at a time, not two.
+        base = clean_pixels(open_checked(data))
+        encoded = encode_variants(base)
+        width, height = fit(base.size, SIZES["large"])
+        del base
     key = uuid.uuid4().hex
     storage = storage or get_storage()
     saved: list[str] = []
@@ -98,9 +116,35 @@ def store_image(source: bytes | BinaryIO, *, storage: Storage | None = None) -> 
         for path in saved:
             storage.delete(path)
         raise
-    width, height = fit(base.size, SIZES["large"])
     variants = {size: {fmt: variant_path(key, size, fmt) for fmt in FORMATS} for size in SIZES}
     return StoredImage(key=key, width=width, height=height, variants=variants)
+
+
+_decode_slots: dict[int, threading.BoundedSemaphore] = {}
+_decode_slots_lock = threading.Lock()
+
+
+def decode_semaphore(concurrency: int) -> threading.BoundedSemaphore:
+    """The process-wide semaphore for this many concurrent decodes (made once, then shared)."""
+    with _decode_slots_lock:
+        slots = _decode_slots.get(concurrency)
+        if slots is None:
+            slots = _decode_slots[concurrency] = threading.BoundedSemaphore(concurrency)
+        return slots
+
+
+@contextmanager
+def decode_slot() -> Iterator[None]:
+    """Hold one of MEDIA_DECODE_CONCURRENCY slots; after a long wait, refuse with "try again"."""
+    slots = decode_semaphore(max(1, setting("MEDIA_DECODE_CONCURRENCY", DECODE_CONCURRENCY)))
+    wait = float(current_app.config.get("MEDIA_DECODE_WAIT_SECONDS", DECODE_WAIT_SECONDS))
+    if not slots.acquire(timeout=wait):
+        log.warning("photo decode: no free slot after %.1f s", wait)
+        raise ImageBusy(_("Server sedang memproses banyak foto. Coba unggah lagi sebentar lagi."))
+    try:
+        yield
+    finally:
+        slots.release()
 
 
 def delete_image(key: str, *, storage: Storage | None = None) -> None:
@@ -183,7 +227,7 @@ def clean_pixels(image: Image.Image) -> Image.Image:
     """Upright, sRGB, opaque RGB pixels and nothing else: metadata stays behind."""
     icc = image.info.get("icc_profile")
     try:
-        image = ImageOps.exif_transpose(image)
+        ImageOps.exif_transpose(image, in_place=True)  # in place: no copy of an upright photo
     except Exception:  # a malformed EXIF block: keep the pixels as they are
         log.info("ignored unreadable EXIF orientation")
     alpha = alpha_channel(image)
