@@ -110,11 +110,13 @@ class Config:
     MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(INSTANCE_DIR / "media")
     MEDIA_URL_PREFIX = "/media"
     # Photo limits (marketplace/media/pipeline.py): bytes are checked before anything is read,
-    # pixels and the longest side from the header before decoding; at most
-    # MEDIA_DECODE_CONCURRENCY decodes run at once per process (each up to ~120 MB at 40 MP),
+    # pixels and the longest side from the header before decoding, the pixels to decode
+    # (JPEG at a reduced scale, PNG/WebP in full, 4 bytes each) before the decode; at most
+    # MEDIA_DECODE_CONCURRENCY decodes run at once per process (each up to about 150 MB),
     # and an upload that waits MEDIA_DECODE_WAIT_SECONDS for a slot is told to try again.
     MEDIA_MAX_BYTES = _int("MEDIA_MAX_BYTES", 10 * 1024 * 1024)
     MEDIA_MAX_PIXELS = _int("MEDIA_MAX_PIXELS", 40_000_000)
+    MEDIA_MAX_DECODED_PIXELS = _int("MEDIA_MAX_DECODED_PIXELS", 32_000_000)
     MEDIA_MAX_SIDE = _int("MEDIA_MAX_SIDE", 12_000)
     MEDIA_DECODE_CONCURRENCY = _int("MEDIA_DECODE_CONCURRENCY", 2)
     MEDIA_DECODE_WAIT_SECONDS = _int("MEDIA_DECODE_WAIT_SECONDS", 30)

@@ -8,7 +8,7 @@ import time
 import pytest
 from PIL import ImageFile
 
-from marketplace.media.pipeline import ImageBusy, store_image
+from marketplace.media.pipeline import ImageBusy, ImageRejected, store_image
 
 from .images import encoded, picture
 
@@ -97,3 +97,16 @@ def test_an_upload_that_waits_too_long_for_a_slot_is_asked_to_try_again(
     assert type(first[0]).__name__ == "StoredImage"
     assert len(media_files()) == 6  # only the first photo's variants were written
     assert watch.most == 1
+
+
+def test_a_png_is_held_to_the_decoded_pixel_limit_a_phone_jpeg_of_more_pixels_is_not(
+    ctx, media_files
+):
+    # A JPEG decodes at a reduced scale (here 1/2: 3 MP); a PNG decodes every pixel.
+    ctx.config["MEDIA_MAX_DECODED_PIXELS"] = 4_000_000
+    stored = store_image(encoded(picture((4000, 3000)), "JPEG"))
+    assert (stored.width, stored.height) == (1280, 960)
+    with pytest.raises(ImageRejected, match="Maksimal 4 megapiksel"):
+        store_image(encoded(picture((2400, 1800)), "PNG"))
+    assert store_image(encoded(picture((1600, 1200)), "PNG")).width == 1280
+    assert len(media_files()) == 12  # the two accepted photos, six files each
