@@ -156,3 +156,27 @@ def test_small_responses_are_not_compressed(client):
     assert response.status_code == 200
     assert "Content-Encoding" not in response.headers
     assert response.get_json()["status"] == "ok"
+
+
+def test_the_development_server_of_make_run_compresses_too(app):
+    """`make run` serves with Werkzeug's server (flask run): real HTTP, gzip on the wire."""
+    import http.client
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
+        connection.request("GET", "/", headers={"Accept-Encoding": "gzip"})
+        response = connection.getresponse()
+        assert response.status == 200
+        assert response.getheader("Content-Encoding") == "gzip"
+        assert "accept-encoding" in response.getheader("Vary").lower()
+        assert "</html>" in gzip.decompress(response.read()).decode()
+        connection.close()
+    finally:
+        server.shutdown()
+        thread.join(5)
