@@ -158,6 +158,7 @@ class Config:
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_ALGORITHM_STREAMING = ["br", "gzip"]
     COMPRESS_MIN_SIZE = 500
+
     SITE_NAME = "Toko Pemberdayaan BNN"
 
     @classmethod
