@@ -109,6 +109,17 @@ class Config:
 
     MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(INSTANCE_DIR / "media")
     MEDIA_URL_PREFIX = "/media"
+    # Photo limits (marketplace/media/pipeline.py): bytes are checked before anything is read,
+    # pixels and the longest side from the header before decoding, the pixels to decode
+    # (JPEG at a reduced scale, PNG/WebP in full, 4 bytes each) before the decode; at most
+    # MEDIA_DECODE_CONCURRENCY decodes run at once per process (each up to about 150 MB),
+    # and an upload that waits MEDIA_DECODE_WAIT_SECONDS for a slot is told to try again.
+    MEDIA_MAX_BYTES = _int("MEDIA_MAX_BYTES", 10 * 1024 * 1024)
+    MEDIA_MAX_PIXELS = _int("MEDIA_MAX_PIXELS", 40_000_000)
+    MEDIA_MAX_DECODED_PIXELS = _int("MEDIA_MAX_DECODED_PIXELS", 32_000_000)
+    MEDIA_MAX_SIDE = _int("MEDIA_MAX_SIDE", 12_000)
+    MEDIA_DECODE_CONCURRENCY = _int("MEDIA_DECODE_CONCURRENCY", 2)
+    MEDIA_DECODE_WAIT_SECONDS = _int("MEDIA_DECODE_WAIT_SECONDS", 30)
 
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
@@ -143,6 +154,14 @@ class Config:
     EMAIL_CONFIRM_MAX_AGE = _int("EMAIL_CONFIRM_MAX_AGE", 3 * 24 * 60 * 60)
 
     ORDER_EXPIRY_MINUTES = _int("ORDER_EXPIRY_MINUTES", 60)
+
+    # Flask-Compress: brotli, else gzip, for pages, CSS, JS, JSON and SVG of 500 bytes or more
+    # (photos are JPEG/WebP, compressed already, and never recompressed). zstd and deflate are
+    # left out: not every phone browser reads zstd, and deflate is ambiguous in the wild.
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_ALGORITHM_STREAMING = ["br", "gzip"]
+    COMPRESS_MIN_SIZE = 500
+
     SITE_NAME = "Toko Pemberdayaan BNN"
 
     # Operations (marketplace/logs.py): JSON log lines, and error reports to Sentry when a DSN

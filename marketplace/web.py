@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 
 from flask import Blueprint, Flask, current_app, jsonify, redirect, request, session, url_for
+from flask_compress import Compress
 from flask_login import current_user
 from sqlalchemy import text
 
-from marketplace import form_html, money
+from marketplace import form_html, money, static_files
 from marketplace.errors import register_error_handlers
 from marketplace.extensions import csrf, db
 from marketplace.i18n import current_language
@@ -27,6 +28,10 @@ def register(app: Flask) -> None:
     """Install headers, filters, context, error pages and the small routes of this module."""
     register_error_handlers(app)
     app.register_blueprint(bp)
+    # Compression first: after_request hooks run last-registered first, so it sees every header
+    # set below (ETag, Vary) and adds Vary: Accept-Encoding to each response.
+    Compress(app)
+    static_files.register(app)
     app.after_request(security_headers)
     app.add_template_filter(rupiah, "rupiah")
     app.add_template_global(form_html.render_field, "render_field")
@@ -51,7 +56,8 @@ def security_headers(response):
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if current_app.config.get("SESSION_COOKIE_SECURE"):
         response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    # Public responses (photos, static files) stay cacheable; pages of a logged-in user never are.
+    # Public responses (photos, static files: see static_files.py) stay cacheable for everyone;
+    # pages of a logged-in user never are.
     if not response.cache_control.public and getattr(current_user, "is_authenticated", False):
         response.headers["Cache-Control"] = "private, no-store"
         response.vary.add("Cookie")

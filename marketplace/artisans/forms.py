@@ -24,6 +24,19 @@ from marketplace.validators import (
     ValidEmail,
 )
 
+# The shop name and story are public: the artisan's privacy (DESIGN.md section 4) starts with
+# what they type here, so the help steers away from anything that identifies them or their past.
+SHOP_NAME_HELP = _l(
+    "Nama yang dilihat pembeli. Pilih nama merek yang netral, misalnya "
+    '"Batik Sekar Arum" atau "Anyaman Pandan Lestari". Jangan memakai nama lengkap Anda '
+    "atau nama desa Anda."
+)
+STORY_HELP = _l(
+    "Ditampilkan di halaman toko. Ceritakan hanya yang ingin Anda bagikan, misalnya karya dan "
+    "bahan Anda. Anda tidak perlu menceritakan masa lalu, rehabilitasi, nama lengkap, atau "
+    "alamat Anda."
+)
+
 
 class ApplicationForm(FlaskForm):
     """The shop, how to reach the artisan, and their BNN training record."""
@@ -31,7 +44,7 @@ class ApplicationForm(FlaskForm):
     shop_name = StringField(
         _l("Nama toko"),
         validators=[Required(), MaxLength(80)],
-        description=_l('Nama yang dilihat pembeli, misalnya "Batik Sari Cigadung".'),
+        description=SHOP_NAME_HELP,
     )
     legal_name = StringField(
         _l("Nama lengkap"),
@@ -52,7 +65,7 @@ class ApplicationForm(FlaskForm):
     story = TextAreaField(
         _l("Cerita Anda (boleh dikosongkan)"),
         validators=[Optional(), MaxLength(2000)],
-        description=_l("Ditampilkan di halaman toko. Ceritakan hanya yang ingin Anda bagikan."),
+        description=STORY_HELP,
     )
     programme = StringField(
         _l("Nama pelatihan"),
@@ -97,11 +110,13 @@ class StaffCreateForm(ApplicationForm):
 class ProfileForm(FlaskForm):
     """What an artisan may change about their shop themselves."""
 
-    shop_name = StringField(_l("Nama toko"), validators=[Required(), MaxLength(80)])
+    shop_name = StringField(
+        _l("Nama toko"), validators=[Required(), MaxLength(80)], description=SHOP_NAME_HELP
+    )
     story = TextAreaField(
         _l("Cerita Anda (boleh dikosongkan)"),
         validators=[Optional(), MaxLength(2000)],
-        description=_l("Ditampilkan di halaman toko. Ceritakan hanya yang ingin Anda bagikan."),
+        description=STORY_HELP,
     )
     phone = StringField(_l("Nomor HP"), validators=[Required(), MaxLength(20)])
 

@@ -11,6 +11,7 @@ Demo data and artisans' uploads both go through `store_image`. What it promises:
   white, and every variant is encoded from bare pixels: no EXIF (GPS!), XMP, ICC or comments
   survive, nor anything appended after the image data (polyglots).
 - Files get server-made names; the caller keeps only the key and the size.
+- At most MEDIA_DECODE_CONCURRENCY pictures are decoded at once per process (see decode_slot).
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ from __future__ import annotations
 import io
 import logging
 import re
+import threading
 import uuid
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -38,8 +42,16 @@ ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
 ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}
 
 MAX_BYTES = 10 * 1024 * 1024
-MAX_PIXELS = 40_000_000  # a 40 MP phone photo decodes to ~120 MB; Pillow only warns at ~89 MP
+MAX_PIXELS = 40_000_000  # in the header: a 40 MP phone JPEG; Pillow only warns at ~89 MP
+# Pillow holds an RGB pixel in 4 bytes. A JPEG decodes at 1/2..1/8 scale when the largest variant
+# needs no more (a 40 MP photo: 2.5 MP, ~10 MB); PNG and WebP decode at full size, so they are
+# held to this many pixels (~128 MB, ~150 MB with the resize that follows).
+MAX_DECODED_PIXELS = 32_000_000
 MAX_SIDE = 12_000
+# A decode holds up to ~150 MB (see MAX_DECODED_PIXELS); without a cap, a burst of uploads on
+# one worker's threads would hold that many times over.
+DECODE_CONCURRENCY = 2
+DECODE_WAIT_SECONDS = 30
 
 SIZES = {"thumb": 240, "medium": 640, "large": 1280}  # longest side in pixels; never upscaled
 FORMATS = {"webp": "webp", "jpeg": "jpg"}  # format name -> file extension
@@ -59,6 +71,12 @@ class ImageTooLarge(ImageRejected):
     """The file is bigger in bytes than we take in (HTTP's 413 "content too large")."""
 
     status_code = 413
+
+
+class ImageBusy(ImageRejected):
+    """Every decode slot stayed taken for DECODE_WAIT_SECONDS: the artisan should try again."""
+
+    status_code = 503
 
 
 @dataclass(frozen=True)
@@ -83,9 +101,13 @@ def store_image(source: bytes | BinaryIO, *, storage: Storage | None = None) -> 
     every variant is encoded in memory first, and a failure while saving removes what was saved.
     """
     data = read_limited(source, setting("MEDIA_MAX_BYTES", MAX_BYTES))
-    image = open_checked(data)
-    base = clean_pixels(image)
-    encoded = encode_variants(base)
+    with decode_slot():
+        # No name here holds the decoded original, so clean_pixels can let it go once it has
+        # made a converted copy (if it needs one): one full-size picture at a time, not two.
+        base = clean_pixels(open_checked(data))
+        encoded = encode_variants(base)
+        width, height = fit(base.size, SIZES["large"])
+        del base
     key = uuid.uuid4().hex
     storage = storage or get_storage()
     saved: list[str] = []
@@ -98,9 +120,35 @@ def store_image(source: bytes | BinaryIO, *, storage: Storage | None = None) -> 
         for path in saved:
             storage.delete(path)
         raise
-    width, height = fit(base.size, SIZES["large"])
     variants = {size: {fmt: variant_path(key, size, fmt) for fmt in FORMATS} for size in SIZES}
     return StoredImage(key=key, width=width, height=height, variants=variants)
+
+
+_decode_slots: dict[int, threading.BoundedSemaphore] = {}
+_decode_slots_lock = threading.Lock()
+
+
+def decode_semaphore(concurrency: int) -> threading.BoundedSemaphore:
+    """The process-wide semaphore for this many concurrent decodes (made once, then shared)."""
+    with _decode_slots_lock:
+        slots = _decode_slots.get(concurrency)
+        if slots is None:
+            slots = _decode_slots[concurrency] = threading.BoundedSemaphore(concurrency)
+        return slots
+
+
+@contextmanager
+def decode_slot() -> Iterator[None]:
+    """Hold one of MEDIA_DECODE_CONCURRENCY slots; after a long wait, refuse with "try again"."""
+    slots = decode_semaphore(max(1, setting("MEDIA_DECODE_CONCURRENCY", DECODE_CONCURRENCY)))
+    wait = float(current_app.config.get("MEDIA_DECODE_WAIT_SECONDS", DECODE_WAIT_SECONDS))
+    if not slots.acquire(timeout=wait):
+        log.warning("photo decode: no free slot after %.1f s", wait)
+        raise ImageBusy(_("Server sedang memproses banyak foto. Coba unggah lagi sebentar lagi."))
+    try:
+        yield
+    finally:
+        slots.release()
 
 
 def delete_image(key: str, *, storage: Storage | None = None) -> None:
@@ -148,6 +196,9 @@ def open_checked(data: bytes) -> Image.Image:
         # Let libjpeg decode at 1/2, 1/4 or 1/8 scale when the big variant needs no more:
         # a tenth of the memory and time for a typical phone photo.
         image.draft("RGB", (SIZES["large"], SIZES["large"]))
+    max_decoded = setting("MEDIA_MAX_DECODED_PIXELS", MAX_DECODED_PIXELS)
+    if image.size[0] * image.size[1] > max_decoded:
+        raise too_many_pixels(min(max_pixels, max_decoded))
     try:
         image.load()
     except Exception as exc:  # truncated, corrupt, or a decoder error
@@ -168,22 +219,26 @@ def damaged() -> ImageRejected:
     return ImageRejected(_("Foto rusak atau tidak lengkap. Coba simpan ulang lalu unggah."))
 
 
-def too_many_pixels() -> ImageRejected:
+def too_many_pixels(max_pixels: int | None = None) -> ImageRejected:
     """The refusal for a picture whose header declares too many pixels."""
     return ImageRejected(
         _(
             "Foto terlalu besar. Maksimal %(mp)s megapiksel dan sisi terpanjang %(side)s piksel.",
-            mp=format_decimal(setting("MEDIA_MAX_PIXELS", MAX_PIXELS) / 1_000_000),
+            mp=format_decimal((max_pixels or setting("MEDIA_MAX_PIXELS", MAX_PIXELS)) / 1_000_000),
             side=format_decimal(setting("MEDIA_MAX_SIDE", MAX_SIDE)),
         )
     )
 
 
 def clean_pixels(image: Image.Image) -> Image.Image:
-    """Upright, sRGB, opaque RGB pixels and nothing else: metadata stays behind."""
+    """Upright, sRGB, opaque RGB pixels (still carrying the file's info: see bare_pixels).
+
+    An upright, opaque RGB photo without a colour profile comes back as the very same image:
+    a full-size copy costs ~120 MB at the pixel limit.
+    """
     icc = image.info.get("icc_profile")
     try:
-        image = ImageOps.exif_transpose(image)
+        ImageOps.exif_transpose(image, in_place=True)  # in place: no copy of an upright photo
     except Exception:  # a malformed EXIF block: keep the pixels as they are
         log.info("ignored unreadable EXIF orientation")
     alpha = alpha_channel(image)
@@ -196,7 +251,11 @@ def clean_pixels(image: Image.Image) -> Image.Image:
         flat = Image.new("RGB", image.size, "white")
         flat.paste(image, mask=alpha)
         image = flat
-    # A brand-new image carries no info, EXIF cache or palette from the original file.
+    return image
+
+
+def bare_pixels(image: Image.Image) -> Image.Image:
+    """A brand-new image of the same pixels: no info, EXIF cache or palette of the original file."""
     bare = Image.new("RGB", image.size)
     bare.paste(image)
     return bare
@@ -242,10 +301,17 @@ def fit(size: tuple[int, int], longest: int) -> tuple[int, int]:
 
 
 def encode_variants(base: Image.Image) -> dict[tuple[str, str], bytes]:
-    """Every (size, format) encoded in memory, largest first, each resized from the one above."""
+    """Every (size, format) encoded in memory, largest first, each resized from the one above.
+
+    Every variant comes from bare pixels, made once the picture is no larger than the largest
+    variant: the full-size picture is never copied whole.
+    """
     out: dict[tuple[str, str], bytes] = {}
     large = fit(base.size, SIZES["large"])
     current = base
+    if current.size != large:
+        current = current.resize(large, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    current = bare_pixels(current)
     for size, longest in sorted(SIZES.items(), key=lambda item: -item[1]):
         target = fit(large, longest)
         if current.size != target:

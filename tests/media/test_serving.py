@@ -81,3 +81,11 @@ def test_paths_that_leave_media_or_are_not_photos_are_not_found(app, client, sto
     assert response.status_code == 404
     assert all("/media/" in hop.location for hop in response.history)
     assert b"alert" not in response.data and b"SECRET_KEY" not in response.data
+
+
+def test_photos_are_sent_as_stored_even_to_a_browser_that_accepts_gzip(client, stored, app):
+    path = stored.variants["large"]["jpeg"]
+    response = client.get(f"/media/{path}", headers={"Accept-Encoding": "gzip, br"})
+    assert response.status_code == 200
+    assert "Content-Encoding" not in response.headers  # JPEG/WebP are compressed already
+    assert response.data == (Path(app.config["MEDIA_ROOT"]) / path).read_bytes()

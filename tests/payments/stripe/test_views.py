@@ -149,14 +149,14 @@ def test_the_return_page_shows_the_state_and_never_marks_paid(client, app, fake,
     back = fake_hosted_redirect(fake, response.headers["Location"])
     page = client.get(back)
     html = page.get_data(as_text=True)
-    assert page.status_code == 200 and "stripe-return.js" in html
+    assert page.status_code == 200 and "/static/js/stripe-return." in html
     assert "menunggu konfirmasi pembayaran" in html
     order_id = in_app(app, lambda: db.session.scalar(sa.select(Order.id)))
     assert snapshot(app, order_id).status == "pending_payment"
     (session_id,) = fake.sessions
     webhook.post(paid_event(fake, session_id))
     html = client.get(back).get_data(as_text=True)
-    assert "Pembayaran diterima" in html and "stripe-return.js" not in html
+    assert "Pembayaran diterima" in html and "/static/js/stripe-return." not in html
 
 
 def fake_hosted_redirect(fake, url: str) -> str:
