@@ -140,6 +140,10 @@ class Config:
     ARTISAN_LOGIN_LINK_MAX_AGE = _int("ARTISAN_LOGIN_LINK_MAX_AGE", 3 * 24 * 60 * 60)
 
     ORDER_EXPIRY_MINUTES = _int("ORDER_EXPIRY_MINUTES", 60)
+    # Money of a sale is paid out only once its parcel has been delivered this many days ago
+    # (time for a complaint); a parcel "shipped" this long without news is marked delivered.
+    PAYOUT_HOLD_DAYS = _int("PAYOUT_HOLD_DAYS", 7)
+    AUTO_COMPLETE_DAYS = _int("AUTO_COMPLETE_DAYS", 14)
     SITE_NAME = "Toko Pemberdayaan BNN"
 
     @classmethod

@@ -7,11 +7,17 @@ negative 'payout' entries. The unique (kind, shipment_id) constraint makes a sal
 happen at most once per shipment, even if a caller repeats itself.
 
 Call record_sale and record_reversal inside the transaction that changes the order's state.
+
+balance_of() splits the sum into pending and settled (see the comment above Balance).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
 from marketplace.db import now_utc
@@ -86,3 +92,75 @@ def balance(artisan_id: int) -> int:
         )
     )
     return int(total or 0)
+
+
+# Settled before it is paid out: a sale (and its reversal) counts as pending while its parcel is
+# not delivered, or was delivered less than PAYOUT_HOLD_DAYS ago; everything else is settled.
+# Settled can go below zero (a refund after a payout): that is a debt the next settled sales pay
+# off first, and it is shown as such, never as a silently negative balance.
+
+
+@dataclass(frozen=True)
+class Balance:
+    """An artisan's earnings in two parts: pending (held) and settled (may be negative: a debt)."""
+
+    pending_idr: int
+    settled_idr: int
+
+    @property
+    def available_idr(self) -> int:
+        """What staff may pay out now."""
+        return max(0, self.settled_idr)
+
+    @property
+    def debt_idr(self) -> int:
+        """What the artisan owes BNN (a refund after a payout), settled by the next sales."""
+        return max(0, -self.settled_idr)
+
+    @property
+    def total_idr(self) -> int:
+        """The ledger's sum: sales - reversals - payouts."""
+        return self.pending_idr + self.settled_idr
+
+
+def hold_cutoff(now: datetime | None = None) -> datetime:
+    """Parcels delivered at or before this moment have served their hold."""
+    days = current_app.config.get("PAYOUT_HOLD_DAYS", 7)
+    return (now or now_utc()) - timedelta(days=days)
+
+
+def _pending_amount(cutoff: datetime) -> sa.ColumnElement[int]:
+    """An entry's amount if its shipment is still held, else 0 (payouts are never held)."""
+    held = sa.and_(
+        LedgerEntry.shipment_id.is_not(None),
+        sa.or_(Shipment.delivered_at.is_(None), Shipment.delivered_at > cutoff),
+    )
+    return sa.case((held, LedgerEntry.amount_idr), else_=0)
+
+
+def balances_query(now: datetime | None = None) -> sa.Select:
+    """(artisan_id, pending_idr, settled_idr) per artisan with entries: one grouped query.
+
+    Join it to Artisan for a scope; filter on its columns for who can be paid or who owes.
+    """
+    pending = sa.func.coalesce(sa.func.sum(_pending_amount(hold_cutoff(now))), 0)
+    total = sa.func.coalesce(sa.func.sum(LedgerEntry.amount_idr), 0)
+    return (
+        sa.select(
+            LedgerEntry.artisan_id.label("artisan_id"),
+            pending.label("pending_idr"),
+            (total - pending).label("settled_idr"),
+        )
+        .outerjoin(Shipment, Shipment.id == LedgerEntry.shipment_id)
+        .group_by(LedgerEntry.artisan_id)
+    )
+
+
+def balance_of(artisan_id: int, now: datetime | None = None) -> Balance:
+    """The artisan's pending and settled earnings at `now` (default: now), in one query."""
+    row = db.session.execute(
+        balances_query(now).where(LedgerEntry.artisan_id == artisan_id)
+    ).first()
+    if row is None:
+        return Balance(pending_idr=0, settled_idr=0)
+    return Balance(pending_idr=int(row.pending_idr), settled_idr=int(row.settled_idr))
