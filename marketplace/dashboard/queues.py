@@ -122,7 +122,7 @@ def _money_queues(scope: str) -> MoneyQueues:
     kept = cache.get(scope)
     if kept and kept[0] > now:
         return kept[1]
-    balances = ledger.balances_query().subquery()
+    balances = ledger.balances_query(scope=scope).subquery()
     in_scope = sa.and_(
         Artisan.id == balances.c.artisan_id, scope_filter(scope, Artisan.regency_code)
     )

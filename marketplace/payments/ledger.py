@@ -20,6 +20,9 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
+from marketplace.accounts.models import NATIONAL
+from marketplace.accounts.scope import scope_filter
+from marketplace.artisans.models import Artisan
 from marketplace.db import now_utc
 from marketplace.extensions import db
 from marketplace.orders.models import Shipment
@@ -138,21 +141,30 @@ def _pending_amount(cutoff: datetime) -> sa.ColumnElement[int]:
     return sa.case((held, LedgerEntry.amount_idr), else_=0)
 
 
-def balances_query(now: datetime | None = None) -> sa.Select:
+def balances_query(now: datetime | None = None, *, scope: str | None = None) -> sa.Select:
     """(artisan_id, pending_idr, settled_idr) per artisan with entries: one grouped query.
 
-    Join it to Artisan for a scope; filter on its columns for who can be paid or who owes.
+    With a staff scope, only the artisans inside it, filtered before grouping (a regency's
+    artisans are found by index, not by summing the whole country's ledger). Filter on its
+    columns for who can be paid (settled > 0) or who owes (settled < 0).
     """
     pending = sa.func.coalesce(sa.func.sum(_pending_amount(hold_cutoff(now))), 0)
     total = sa.func.coalesce(sa.func.sum(LedgerEntry.amount_idr), 0)
-    return (
-        sa.select(
-            LedgerEntry.artisan_id.label("artisan_id"),
-            pending.label("pending_idr"),
-            (total - pending).label("settled_idr"),
+    query = sa.select(
+        LedgerEntry.artisan_id.label("artisan_id"),
+        pending.label("pending_idr"),
+        (total - pending).label("settled_idr"),
+    )
+    if scope is not None and scope != NATIONAL:
+        # Artisans first: SQLite keeps the FROM order around a LEFT JOIN, and starting from
+        # the scope's artisans (regency index) reads only their entries.
+        query = (
+            query.select_from(Artisan)
+            .join(LedgerEntry, LedgerEntry.artisan_id == Artisan.id)
+            .where(scope_filter(scope, Artisan.regency_code))
         )
-        .outerjoin(Shipment, Shipment.id == LedgerEntry.shipment_id)
-        .group_by(LedgerEntry.artisan_id)
+    return query.outerjoin(Shipment, Shipment.id == LedgerEntry.shipment_id).group_by(
+        LedgerEntry.artisan_id
     )
 
 

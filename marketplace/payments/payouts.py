@@ -138,7 +138,7 @@ def artisans_by_balance(
 
     One grouped ledger query joined to the artisans, the scope in its WHERE clause.
     """
-    balances = ledger.balances_query(now).subquery()
+    balances = ledger.balances_query(now, scope=scope).subquery()
     settled = balances.c.settled_idr
     rows = db.session.execute(
         sa.select(Artisan, balances.c.pending_idr, settled)
