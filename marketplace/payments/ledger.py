@@ -156,8 +156,9 @@ def balances_query(now: datetime | None = None, *, scope: str | None = None) -> 
         (total - pending).label("settled_idr"),
     )
     if scope is not None and scope != NATIONAL:
-        # Artisans first: SQLite keeps the FROM order around a LEFT JOIN, and starting from
-        # the scope's artisans (regency index) reads only their entries.
+        # The scope's artisans join before the LEFT JOIN to shipments: SQLite keeps joins in
+        # their order around a LEFT JOIN, so joined after it, every entry of the country would
+        # be looked up in shipments before the scope dropped it (7 s instead of 0.2 s).
         query = (
             query.select_from(Artisan)
             .join(LedgerEntry, LedgerEntry.artisan_id == Artisan.id)
