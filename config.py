@@ -162,6 +162,10 @@ class Config:
     COMPRESS_ALGORITHM_STREAMING = ["br", "gzip"]
     COMPRESS_MIN_SIZE = 500
 
+    # Money of a sale is paid out only once its parcel has been delivered this many days ago
+    # (time for a complaint); a parcel "shipped" this long without news is marked delivered.
+    PAYOUT_HOLD_DAYS = _int("PAYOUT_HOLD_DAYS", 7)
+    AUTO_COMPLETE_DAYS = _int("AUTO_COMPLETE_DAYS", 14)
     SITE_NAME = "Toko Pemberdayaan BNN"
 
     # Operations (marketplace/logs.py): JSON log lines, and error reports to Sentry when a DSN

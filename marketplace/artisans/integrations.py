@@ -26,9 +26,10 @@ def reindex_artisan(artisan_id: int) -> None:
     search.reindex_artisan(artisan_id)
 
 
-def balance(artisan_id: int) -> int:
-    """The artisan's earnings balance (sales - reversals - payouts), in Rupiah."""
-    return ledger.balance(artisan_id)
+def balance(artisan_id: int) -> ledger.Balance:
+    """The artisan's earnings: pending (parcel not delivered or still in its hold), available to
+    pay out, and any debt (a refund after a payout) the next sales settle first."""
+    return ledger.balance_of(artisan_id)
 
 
 def couriers() -> list[tuple[str, str]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -100,10 +100,11 @@ def cancel_order(shipment_id: int):
 @bp.get("/earnings")
 @seller_page(verified=False)
 def earnings():
-    """Balance, the ledger entry of each order, and the payouts received."""
+    """Balance (pending, available, any debt), the ledger entry of each order, the payouts."""
     return render_template(
         "seller/earnings.html",
         balance=integrations.balance(g.artisan.id),
+        hold_days=current_app.config["PAYOUT_HOLD_DAYS"],
         entries=seller_queries.ledger_of(g.artisan.id),
         payouts=payouts_of(g.artisan.id),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     Response,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -245,7 +246,24 @@ def artisan_payouts(artisan_id: int):
             artisan=artisan,
             form=form,
             balance=integrations.balance(artisan.id),
+            hold_days=current_app.config["PAYOUT_HOLD_DAYS"],
             payouts=payouts.payouts_of(artisan.id),
         ),
         status,
+    )
+
+
+@bp.get("/payouts")
+@staff_required
+def payouts_due():
+    """Artisans of the scope with money available to pay out, or (tab "owing") who owe BNN."""
+    which = request.args.get("tab", payouts.PAYABLE)
+    if which not in (payouts.PAYABLE, payouts.OWING):
+        which = payouts.PAYABLE
+    return render_template(
+        "staff/payouts/index.html",
+        rows=payouts.artisans_by_balance(scope=current_user.staff_scope, which=which),
+        tab=which,
+        limit=payouts.LIST_LIMIT,
+        hold_days=current_app.config["PAYOUT_HOLD_DAYS"],
     )

@@ -148,6 +148,7 @@ def home():
         best=seller_queries.best_products(artisan.id),
         waiting=seller_queries.waiting_to_ship(artisan.id),
         low_stock=seller_queries.low_stock(artisan.id),
+        balance=integrations.balance(artisan.id),
     )
 
 

@@ -18,17 +18,31 @@ from marketplace.accounts.scope import scope_filter
 from marketplace.artisans.models import Artisan, ArtisanStatus
 from marketplace.extensions import db
 from marketplace.orders.models import OrderLine
-from marketplace.payments.models import LedgerEntry, Payment, WebhookEvent
+from marketplace.payments import ledger
+from marketplace.payments.models import Payment, WebhookEvent
 
 # Candidate endpoints and paths of each queue's page, most likely first.
 LINKS = {
     "artisans": (("staff_artisans.index", "staff_artisans.queue"), "/dashboard/artisans/"),
     "transfers": (("staff_payments.transfers",), "/dashboard/payments/transfers"),
     "flagged": (("staff_payments.flagged", "staff_stripe.flagged"), "/dashboard/payments/flagged"),
-    "payouts": (("staff_payments.payouts",), "/dashboard/payments/payouts"),
+    "payouts": (
+        ("staff_artisans.payouts_due", "staff_payments.payouts"),
+        "/dashboard/artisans/payouts",
+    ),
+    "debts": (("staff_artisans.payouts_due",), "/dashboard/artisans/payouts"),
     "audit": (("staff_artisans.audit",), "/dashboard/artisans/audit"),
     "shipping_rates": (("staff_orders.shipping_rates",), "/dashboard/orders/shipping-rates"),
 }
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One item shown on a queue's card: a name, an amount in Rupiah, its page (or None)."""
+
+    label: str
+    amount_idr: int
+    url: str | None
 
 
 @dataclass(frozen=True)
@@ -39,18 +53,19 @@ class Queue:
     label: object
     count: int | None
     url: str | None
+    items: tuple[QueueItem, ...] = ()
 
 
-def queue_url(key: str) -> str | None:
-    """The URL of a queue's page if that page is registered in this app, else None."""
+def queue_url(key: str, **query) -> str | None:
+    """The URL of a queue's page (with `query` arguments) if it is registered here, else None."""
     endpoints, path = LINKS[key]
     for endpoint in endpoints:
         if endpoint in current_app.view_functions:
-            return url_for(endpoint)
+            return url_for(endpoint, **query)
     for rule in current_app.url_map.iter_rules():
         same_path = rule.rule.rstrip("/") == path.rstrip("/")
         if same_path and not rule.arguments and "GET" in (rule.methods or ()):
-            return url_for(rule.endpoint)
+            return url_for(rule.endpoint, **query)
     return None
 
 
@@ -82,28 +97,74 @@ def _count(model, *conditions) -> int:
     return int(db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*conditions)))
 
 
-def _artisans_to_pay(scope: str) -> int:
-    """Artisans of the scope whose ledger balance is positive.
+OWING_ON_CARD = 5
 
-    A balance is the sum of all of an artisan's ledger entries, hundreds of thousands of rows for
-    the whole country, so the count is kept for a minute per scope and process.
+
+@dataclass(frozen=True)
+class MoneyQueues:
+    """Artisans with money available to pay out, those who owe, and the largest debts."""
+
+    payable: int
+    owing: int
+    largest_debts: tuple[tuple[int, str, int], ...]  # (artisan id, shop name, debt)
+
+
+def _money_queues(scope: str) -> MoneyQueues:
+    """Artisans of the scope with an available balance, and those in debt (settled below zero).
+
+    A balance is the sum of all of an artisan's ledger entries joined to their shipments'
+    delivery (ledger.balances_query), hundreds of thousands of rows for the whole country: one
+    grouped query gives both counts, a second the few largest debts, and the result is kept for
+    a minute per scope and process.
     """
     cache = current_app.extensions.setdefault("dashboard_payout_counts", {})
     now = time.monotonic()
     kept = cache.get(scope)
     if kept and kept[0] > now:
         return kept[1]
-    balances = (
-        sa.select(LedgerEntry.artisan_id)
-        .join(Artisan, Artisan.id == LedgerEntry.artisan_id)
-        .where(scope_filter(scope, Artisan.regency_code))
-        .group_by(LedgerEntry.artisan_id)
-        .having(sa.func.sum(LedgerEntry.amount_idr) > 0)
-        .subquery()
+    balances = ledger.balances_query(scope=scope).subquery()
+    in_scope = sa.and_(
+        Artisan.id == balances.c.artisan_id, scope_filter(scope, Artisan.regency_code)
     )
-    count = int(db.session.scalar(sa.select(sa.func.count()).select_from(balances)))
-    cache[scope] = (now + PAYOUT_COUNT_SECONDS, count)
-    return count
+    settled = balances.c.settled_idr
+    payable, owing = db.session.execute(
+        sa.select(
+            sa.func.count(sa.case((settled > 0, 1))),
+            sa.func.count(sa.case((settled < 0, 1))),
+        )
+        .select_from(balances)
+        .join(Artisan, in_scope)
+    ).one()
+    debts = db.session.execute(
+        sa.select(Artisan.id, Artisan.shop_name, -settled)
+        .select_from(balances)
+        .join(Artisan, in_scope)
+        .where(settled < 0)
+        .order_by(settled, Artisan.id)
+        .limit(OWING_ON_CARD)
+    ).all()
+    result = MoneyQueues(
+        payable=int(payable),
+        owing=int(owing),
+        largest_debts=tuple((int(i), name, int(debt)) for i, name, debt in debts),
+    )
+    cache[scope] = (now + PAYOUT_COUNT_SECONDS, result)
+    return result
+
+
+def _debt_items(money: MoneyQueues) -> tuple[QueueItem, ...]:
+    """The largest debts, each linked to the artisan's payout page when it exists."""
+    has_page = "staff_artisans.artisan_payouts" in current_app.view_functions
+    return tuple(
+        QueueItem(
+            label=name,
+            amount_idr=debt,
+            url=url_for("staff_artisans.artisan_payouts", artisan_id=artisan_id)
+            if has_page
+            else None,
+        )
+        for artisan_id, name, debt in money.largest_debts
+    )
 
 
 def staff_queues(*, scope: str, admin: bool = False) -> list[Queue]:
@@ -126,6 +187,7 @@ def staff_queues(*, scope: str, admin: bool = False) -> list[Queue]:
         _rare(WebhookEvent.flagged.is_(True)),
         _touches_scope(scope, WebhookEvent.order_id),
     )
+    money = _money_queues(scope)
     queues = [
         Queue(
             "artisans", _l("Perajin menunggu verifikasi"), pending_artisans, queue_url("artisans")
@@ -137,8 +199,15 @@ def staff_queues(*, scope: str, admin: bool = False) -> list[Queue]:
         Queue(
             "payouts",
             _l("Perajin dengan saldo untuk dibayarkan"),
-            _artisans_to_pay(scope),
+            money.payable,
             queue_url("payouts"),
+        ),
+        Queue(
+            "debts",
+            _l("Perajin yang berutang ke BNN"),
+            money.owing,
+            queue_url("debts", tab="owing"),
+            _debt_items(money),
         ),
         Queue("audit", _l("Log audit keputusan"), None, queue_url("audit")),
     ]

@@ -27,4 +27,14 @@ def release_expired_command():
     click.echo(f"expired {count} order(s)")
 
 
-commands: list = [shipping_cli, release_expired_command]
+@click.command("complete-shipments")
+@with_appcontext
+def complete_shipments_command():
+    """Mark delivered the parcels shipped AUTO_COMPLETE_DAYS ago without news (safe to repeat)."""
+    from marketplace.orders.shipments import complete_overdue
+
+    count = complete_overdue()
+    click.echo(f"delivered {count} shipment(s)")
+
+
+commands: list = [shipping_cli, release_expired_command, complete_shipments_command]

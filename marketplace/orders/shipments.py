@@ -9,8 +9,10 @@ staff in scope. When every shipment of a paid order is delivered, the order is c
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -144,20 +146,36 @@ def mark_delivered(
     if not _may_confirm(order, shipment, buyer_id, staff, access_token):
         raise NotFound(_("Pengiriman tidak ditemukan."))
     actor_id = buyer_id if buyer_id is not None else getattr(staff, "id", None)
+    if not _deliver(order.id, shipment_id, actor_id):
+        raise Conflict(_("Paket ini belum dikirim atau sudah diterima."))
+    return _shipment(shipment_id)
+
+
+def _deliver(order_id: int, shipment_id: int, actor_id, *conditions) -> bool:
+    """shipped -> delivered (if `conditions` hold too), and complete the order if it was the last.
+
+    One transaction; False, with nothing written, when the shipment was not (or no longer)
+    shipped. The order row is locked first so two shipments delivered at once cannot both miss
+    the completion.
+    """
     with atomic():
-        lock_order(order.id)
+        lock_order(order_id)
         now = now_utc()
         changed = db.session.execute(
             sa.update(Shipment)
-            .where(Shipment.id == shipment_id, Shipment.status == ShipmentStatus.SHIPPED.value)
+            .where(
+                Shipment.id == shipment_id,
+                Shipment.status == ShipmentStatus.SHIPPED.value,
+                *conditions,
+            )
             .values(status=ShipmentStatus.DELIVERED.value, delivered_at=now)
             .execution_options(synchronize_session=False)
         ).rowcount
         if changed != 1:
-            raise Conflict(_("Paket ini belum dikirim atau sudah diterima."))
+            return False
         db.session.add(
             OrderEvent(
-                order_id=order.id,
+                order_id=order_id,
                 shipment_id=shipment_id,
                 at=now,
                 from_status=ShipmentStatus.SHIPPED.value,
@@ -165,8 +183,40 @@ def mark_delivered(
                 actor_id=actor_id,
             )
         )
-        _complete_if_all_delivered(order.id, now, actor_id)
-    return _shipment(shipment_id)
+        _complete_if_all_delivered(order_id, now, actor_id)
+    return True
+
+
+def complete_overdue(now: datetime | None = None) -> int:
+    """Mark delivered every parcel "shipped" AUTO_COMPLETE_DAYS ago or more without a complaint.
+
+    There is no complaint feature yet: a shipment counts as uncontested while its order is still
+    `paid` (not refunded, cancelled or otherwise disputed); that condition is part of the
+    conditional update, so a refund landing meanwhile wins. Each parcel goes through the same
+    path as the buyer's confirmation (_deliver: order lock, update on the old state, completion of
+    the order when it was the last parcel), one transaction per parcel. Safe to run twice at once:
+    the second run finds the parcel no longer shipped and writes nothing. Returns how many parcels
+    this run delivered.
+    """
+    cutoff = (now or now_utc()) - timedelta(days=current_app.config["AUTO_COMPLETE_DAYS"])
+    uncontested = (
+        sa.select(Order.id)
+        .where(Order.id == Shipment.order_id, Order.status == OrderStatus.PAID.value)
+        .exists()
+    )
+    overdue = sa.and_(
+        Shipment.status == ShipmentStatus.SHIPPED.value,
+        Shipment.shipped_at <= cutoff,
+        uncontested,
+    )
+    due = db.session.execute(
+        sa.select(Shipment.order_id, Shipment.id).where(overdue).order_by(Shipment.id)
+    ).all()
+    delivered = 0
+    for order_id, shipment_id in due:
+        if _deliver(order_id, shipment_id, None, Shipment.shipped_at <= cutoff, uncontested):
+            delivered += 1
+    return delivered
 
 
 def _complete_if_all_delivered(order_id: int, now, actor_id) -> None:

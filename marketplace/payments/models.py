@@ -67,6 +67,9 @@ class LedgerEntry(Base):
     __table_args__ = (
         sa.UniqueConstraint("kind", "shipment_id", name="uq_ledger_entries_kind_shipment"),
         sa.CheckConstraint("kind IN ('sale', 'reversal', 'payout')", name="kind_known"),
+        # Covers the balances (ledger.balances_query): each artisan's amounts and shipments are
+        # read from the index alone, without a lookup of every entry's row.
+        sa.Index("ix_ledger_entries_artisan_balance", "artisan_id", "shipment_id", "amount_idr"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -108,8 +108,14 @@ def make_order(
     return order
 
 
-def make_sale_credit(*, artisan_id: int, amount_idr: int) -> None:
-    """Give an artisan a balance through a paid one-line order of a product priced amount_idr."""
+def make_sale_credit(
+    *, artisan_id: int, amount_idr: int, delivered_days_ago: int | None = 30
+) -> Order:
+    """Give an artisan a balance through a paid one-line order of a product priced amount_idr.
+
+    Its parcel was delivered `delivered_days_ago` days ago (past the payout hold by default, so
+    the money is available); None leaves it unshipped, so the money is pending.
+    """
     from tests.factories import make_product
 
     product = make_product(artisan_id=artisan_id, price_idr=amount_idr, stock=5)
@@ -121,6 +127,23 @@ def make_sale_credit(*, artisan_id: int, amount_idr: int) -> None:
             .where(LedgerEntry.order_id == order.id)
             .values(amount_idr=amount_idr)
         )
+        if delivered_days_ago is not None:
+            delivered_at = now_utc() - timedelta(days=delivered_days_ago)
+            db.session.execute(
+                sa.update(Shipment)
+                .where(Shipment.order_id == order.id)
+                .values(
+                    status="delivered",
+                    shipped_at=delivered_at - timedelta(days=2),
+                    delivered_at=delivered_at,
+                )
+            )
+            db.session.execute(
+                sa.update(Order)
+                .where(Order.id == order.id)
+                .values(status="completed", completed_at=delivered_at)
+            )
+    return order
 
 
 def shipment_of(order_id: int, artisan_id: int) -> Shipment:

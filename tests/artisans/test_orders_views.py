@@ -11,8 +11,10 @@ from marketplace.accounts.models import User
 from marketplace.artisans.models import Artisan, ArtisanStatus
 from marketplace.artisans.services import decide
 from marketplace.catalog.models import ProductPhoto
+from marketplace.db import atomic
 from marketplace.extensions import db
 from marketplace.orders.models import Shipment
+from marketplace.payments import ledger
 from marketplace.payments.payouts import record_payout
 from tests.artisans.factories import make_order, make_sale_credit, shipment_of
 from tests.factories import PASSWORD
@@ -91,7 +93,8 @@ def test_the_earnings_page_shows_balance_sales_and_payouts(client, app, make, se
         )
         db.session.remove()
     page = client.get("/seller/earnings").get_data(as_text=True)
-    assert "Rp150.000" in page and "Rp250.000" in page and "-Rp100.000" in page
+    assert "Siap dibayarkan: Rp150.000" in page and "Tertahan: Rp0" in page
+    assert "Rp250.000" in page and "-Rp100.000" in page
     assert "BRI-778899" in page and "Penjualan, pesanan BNN-TEST-" in page
 
 
@@ -176,3 +179,27 @@ def test_a_suspended_artisan_is_logged_out_and_then_sees_only_the_reason(
     assert "Menjual barang pabrikan." in client.get("/seller/application").get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Artisan, seller.id).status == "suspended"
+
+
+def test_earnings_and_home_show_pending_available_and_a_debt_in_words(client, app, make, seller):
+    staff = make.user(role="staff", scope="32.73")
+    with app.app_context():
+        refunded = make_sale_credit(artisan_id=seller.id, amount_idr=100_000)
+        record_payout(
+            staff=db.session.get(User, staff.id),
+            artisan_id=seller.id,
+            amount_idr=100_000,
+            paid_on=date(2026, 1, 5),
+            bank_reference="BRI-1",
+        )
+        with atomic():
+            ledger.record_reversal(refunded.id, note="refund after payout")
+        make_sale_credit(artisan_id=seller.id, amount_idr=60_000, delivered_days_ago=None)
+        db.session.remove()
+    for url in ("/seller/earnings", "/seller/"):
+        page = client.get(url).get_data(as_text=True)
+        assert "Utang ke BNN: Rp100.000" in page
+        assert "Tertahan: Rp60.000" in page and "Siap dibayarkan: Rp0" in page
+        assert "-Rp40.000" not in page
+    english = client.get("/seller/earnings?lang=en")
+    assert "Owes BNN: IDR 100,000" in english.get_data(as_text=True)

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from marketplace.accounts.models import User
 from marketplace.audit.models import AuditEntry
+from marketplace.db import atomic
 from marketplace.errors import Conflict, NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.payments import ledger, payouts
@@ -157,3 +158,64 @@ def test_two_staff_recording_at_once_cannot_pay_out_more_than_the_balance(app):
     assert sorted(outcomes) == ["paid", "refused"]
     with app.app_context():
         assert ledger.balance(artisan_id) == 40_000 and payout_count() == 1
+
+
+def test_money_still_pending_cannot_be_paid_out_even_when_the_total_is_larger(ctx, artisan):
+    make_sale_credit(artisan_id=artisan.id, amount_idr=500_000, delivered_days_ago=3)
+    make_sale_credit(artisan_id=artisan.id, amount_idr=50_000, delivered_days_ago=None)
+    assert ledger.balance(artisan.id) == 650_000
+    with pytest.raises(Conflict) as refused:
+        payouts.record_payout(
+            staff=make_user(role="staff"),
+            artisan_id=artisan.id,
+            amount_idr=100_001,
+            paid_on=YESTERDAY,
+            bank_reference="REF",
+        )
+    message = refused.value.message
+    assert "(Rp100.000)" in message and "Rp550.000" in message and "7 hari" in message
+    assert payout_count() == 0
+
+
+def test_no_payout_while_the_artisan_owes(ctx, artisan):
+    staff = make_user(role="staff")
+    order = make_sale_credit(artisan_id=artisan.id, amount_idr=200_000)
+    payouts.record_payout(
+        staff=staff, artisan_id=artisan.id, amount_idr=300_000, paid_on=YESTERDAY,
+        bank_reference="REF-1",
+    )  # fmt: skip
+    with atomic():
+        ledger.record_reversal(order.id, note="refund after payout")
+    assert ledger.balance_of(artisan.id).debt_idr == 200_000
+    with pytest.raises(Conflict, match=r"berutang Rp200\.000"):
+        payouts.record_payout(
+            staff=staff, artisan_id=artisan.id, amount_idr=1, paid_on=YESTERDAY,
+            bank_reference="REF-2",
+        )  # fmt: skip
+    assert payout_count() == 1
+
+
+def test_the_lists_of_artisans_to_pay_and_who_owe_stay_in_scope(ctx, artisan):
+    held = make_artisan(regency="32.73", shop_name="Anyaman Tertahan")
+    make_sale_credit(artisan_id=held.id, amount_idr=80_000, delivered_days_ago=2)
+    bali = make_artisan(regency="51.04", shop_name="Ukir Bali")
+    make_sale_credit(artisan_id=bali.id, amount_idr=70_000)
+    owing = make_artisan(regency="32.04", shop_name="Tenun Utang")
+    order = make_sale_credit(artisan_id=owing.id, amount_idr=40_000)
+    payouts.record_payout(
+        staff=make_user(role="staff"), artisan_id=owing.id, amount_idr=40_000,
+        paid_on=YESTERDAY, bank_reference="REF",
+    )  # fmt: skip
+    with atomic():
+        ledger.record_reversal(order.id)
+
+    def listed(scope, which=payouts.PAYABLE):
+        rows = payouts.artisans_by_balance(scope=scope, which=which)
+        return [(a.shop_name, b.pending_idr, b.available_idr, b.debt_idr) for a, b in rows]
+
+    assert listed("national") == [("Batik Sari", 0, 100_000, 0), ("Ukir Bali", 0, 70_000, 0)]
+    assert listed("32") == [("Batik Sari", 0, 100_000, 0)]
+    assert listed("51.04") == [("Ukir Bali", 0, 70_000, 0)]
+    assert listed("national", payouts.OWING) == [("Tenun Utang", 0, 0, 40_000)]
+    assert listed("32", payouts.OWING) == [("Tenun Utang", 0, 0, 40_000)]
+    assert listed("32.73", payouts.OWING) == []

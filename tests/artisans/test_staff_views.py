@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from html import unescape
 
 import pytest
@@ -13,10 +14,10 @@ from marketplace.artisans.models import Artisan, TrainingRecord
 from marketplace.catalog import search
 from marketplace.db import atomic
 from marketplace.extensions import db
-from marketplace.payments import ledger
+from marketplace.payments import ledger, payouts
 from marketplace.payments.models import Payout
 from tests.artisans.factories import make_sale_credit
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_user
 
 ENROLMENT = {
     "shop_name": "Anyaman Pak Ujang",
@@ -201,7 +202,9 @@ def test_staff_record_a_payout_within_the_balance(client, app, make, bandung_sta
         url, data={"amount": "300.001", "paid_on": "2026-01-05", "bank_reference": "BRI-1"}
     )
     assert too_much.status_code == 422
-    assert "Jumlah melebihi saldo perajin (Rp300.000)." in too_much.get_data(as_text=True)
+    assert "Jumlah melebihi saldo yang bisa dibayarkan (Rp300.000)." in too_much.get_data(
+        as_text=True
+    )
     done = client.post(
         url,
         data={"amount": "Rp 200.000", "paid_on": "2026-01-05", "bank_reference": "BRI-2"},
@@ -229,7 +232,13 @@ NAV_LINK = r'<a href="([^"]*)"[^>]*>([^<]+)</a>'
 def test_every_link_of_the_staff_menu_opens_a_page(client, bandung_staff, applicants, page_url):
     page = client.get(page_url.format(id=applicants["bandung"].id)).get_data(as_text=True)
     links = nav_links(page)
-    assert set(links) == {"Dasbor", "Perajin", "Daftarkan perajin", "Catatan keputusan"}
+    assert set(links) == {
+        "Dasbor",
+        "Perajin",
+        "Daftarkan perajin",
+        "Catatan keputusan",
+        "Pembayaran ke perajin",
+    }
     assert links["Dasbor"] == "/dashboard/"
     for label, href in links.items():
         assert client.get(href).status_code == 200, (label, href)
@@ -274,3 +283,70 @@ def test_an_application_with_a_verified_artisans_certificate_is_flagged(
 def test_an_application_with_its_own_certificate_is_not_flagged(client, bandung_staff, applicants):
     page = client.get(f"/dashboard/artisans/{applicants['bandung'].id}").get_data(as_text=True)
     assert "Nomor sertifikat sudah dipakai" not in page
+
+
+def test_the_payout_page_shows_pending_and_available_and_refuses_pending_money(
+    client, app, make, bandung_staff
+):
+    artisan = make.artisan(regency="32.73")
+    with app.app_context():
+        make_sale_credit(artisan_id=artisan.id, amount_idr=300_000)
+        make_sale_credit(artisan_id=artisan.id, amount_idr=120_000, delivered_days_ago=2)
+    url = f"/dashboard/artisans/{artisan.id}/payouts"
+    page = client.get(url).get_data(as_text=True)
+    assert "Siap dibayarkan: Rp300.000" in page and "Tertahan: Rp120.000" in page
+    refused = client.post(
+        url, data={"amount": "400.000", "paid_on": "2026-01-05", "bank_reference": "BRI-1"}
+    )
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "(Rp300.000)" in text and "Rp120.000 lainnya" in text
+    detail = client.get(f"/dashboard/artisans/{artisan.id}").get_data(as_text=True)
+    assert "Siap dibayarkan: Rp300.000" in detail and "Tertahan: Rp120.000" in detail
+
+
+def owe(app, artisan_id: int, amount_idr: int) -> None:
+    """Pay an artisan's available sale out, then refund it: the artisan owes amount_idr."""
+    with app.app_context():
+        order = make_sale_credit(artisan_id=artisan_id, amount_idr=amount_idr)
+        payouts.record_payout(
+            staff=make_user(role="staff"), artisan_id=artisan_id, amount_idr=amount_idr,
+            paid_on=date(2026, 1, 2), bank_reference="OLD",
+        )  # fmt: skip
+        with atomic():
+            ledger.record_reversal(order.id, note="refund")
+        db.session.remove()
+
+
+def test_the_list_of_artisans_to_pay_and_who_owe_shows_only_the_scope(
+    client, app, make, bandung_staff
+):
+    ready = make.artisan(regency="32.73", shop_name="Batik Siap Bayar")
+    held = make.artisan(regency="32.73", shop_name="Batik Masih Tertahan")
+    bali = make.artisan(regency="51.04", shop_name="Ukir Bali")
+    debtor = make.artisan(regency="32.73", shop_name="Tenun Berutang")
+    with app.app_context():
+        make_sale_credit(artisan_id=ready.id, amount_idr=150_000)
+        make_sale_credit(artisan_id=held.id, amount_idr=90_000, delivered_days_ago=1)
+        make_sale_credit(artisan_id=bali.id, amount_idr=70_000)
+    owe(app, debtor.id, 45_000)
+    page = client.get("/dashboard/artisans/payouts").get_data(as_text=True)
+    assert "Batik Siap Bayar" in page and "Rp150.000" in page and "Kota Bandung" in page
+    assert f"/dashboard/artisans/{ready.id}/payouts" in page
+    assert "Batik Masih Tertahan" not in page and "Ukir Bali" not in page
+    assert "Tenun Berutang" not in page
+    owing = client.get("/dashboard/artisans/payouts?tab=owing").get_data(as_text=True)
+    assert "Tenun Berutang" in owing and "Rp45.000" in owing and "Batik Siap Bayar" not in owing
+    debtor_page = client.get(f"/dashboard/artisans/{debtor.id}/payouts").get_data(as_text=True)
+    assert "Utang ke BNN: Rp45.000" in debtor_page and "Siap dibayarkan: Rp0" in debtor_page
+    assert client.get(f"/dashboard/artisans/{bali.id}/payouts").status_code == 404
+    assert client.get(f"/dashboard/artisans/{bali.id}").status_code == 404
+
+
+def test_the_dashboard_payout_card_leads_to_the_list(client, app, make, bandung_staff):
+    ready = make.artisan(regency="32.73", shop_name="Batik Siap Bayar")
+    with app.app_context():
+        make_sale_credit(artisan_id=ready.id, amount_idr=150_000)
+    dashboard = client.get("/dashboard/").get_data(as_text=True)
+    assert 'href="/dashboard/artisans/payouts"' in dashboard
+    listed = client.get("/dashboard/artisans/payouts").get_data(as_text=True)
+    assert "Batik Siap Bayar" in listed

@@ -27,8 +27,9 @@ def _returned_strings(function: ast.FunctionDef) -> set[str]:
 def recorded_actions() -> set[str]:
     """Every `action=` given to the audit log's record() anywhere in the package.
 
-    A constant (or a choice of two constants) is taken as it is; a call to a function of the same module contributes the
-    strings that function returns. Any other form fails, so that this test is updated with it.
+    A constant (or a choice of two constants) is taken as it is; a call to a function of the
+    same module contributes the strings that function returns. Any other form fails, so that
+    this test is updated with it.
     """
     actions = set()
     for path in PACKAGE.rglob("*.py"):

@@ -122,3 +122,17 @@ def test_custom_dates_and_sorting_keep_the_page_accessible(page):
     first = drill_table(page).locator("tbody tr").first.locator("th")
     expect(first).to_have_text("Kabupaten Bandung")
     assert_accessible(page)
+
+
+def test_the_payout_card_leads_to_the_artisans_to_pay_and_who_owe(page):
+    log_in(page, JABAR)
+    page.goto("/dashboard/")
+    page.get_by_role("link", name="Perajin dengan saldo untuk dibayarkan").click()
+    expect(page).to_have_url(re.compile(r"/dashboard/artisans/payouts$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pembayaran ke perajin")
+    expect(page.locator("main")).not_to_contain_text("Bali")
+    assert_fits_the_screen(page)
+    assert_accessible(page)
+    page.get_by_role("link", name="Berutang ke BNN").click()
+    expect(page).to_have_url(re.compile(r"tab=owing"))
+    assert_accessible(page)
