@@ -6,7 +6,7 @@ from flask import Blueprint, Flask, current_app, jsonify, redirect, request, ses
 from flask_login import current_user
 from sqlalchemy import text
 
-from marketplace import form_html, money
+from marketplace import form_html, money, request_guard
 from marketplace.errors import register_error_handlers
 from marketplace.extensions import csrf, db
 from marketplace.i18n import current_language
@@ -24,6 +24,7 @@ CSP = (
 def register(app: Flask) -> None:
     """Install headers, filters, context, error pages and the small routes of this module."""
     register_error_handlers(app)
+    request_guard.register(app)
     app.register_blueprint(bp)
     app.after_request(security_headers)
     app.add_template_filter(rupiah, "rupiah")

@@ -25,7 +25,7 @@ from marketplace.accounts.forms import (
 )
 from marketplace.errors import ValidationError
 from marketplace.extensions import limiter
-from marketplace.urls import safe_next
+from marketplace.urls import safe_next, site_url_for
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -163,9 +163,7 @@ def forgot_password():
     if form.validate_on_submit():
         services.request_password_reset(
             email=form.email.data,
-            reset_url_for=lambda token: url_for(
-                "accounts.reset_password", token=token, _external=True
-            ),
+            reset_url_for=lambda token: site_url_for("accounts.reset_password", token=token),
             max_age_seconds=current_app.config["PASSWORD_RESET_MAX_AGE"],
         )
         flash(
