@@ -45,6 +45,7 @@ LIMITED_FORMS = [
     ("/account/login", 3, lambda n: {"email": f"tamu{n}@example.com", "password": "salah-123"}),
     ("/account/password/forgot", 5, lambda n: {"email": f"tamu{n}@example.com"}),
     ("/account/register", 10, lambda n: {"email": f"tamu{n}@example.com", "password": "x"}),
+    ("/seller/apply", 10, lambda n: {"shop_name": f"Toko {n}", "email": f"tamu{n}@example.com"}),
 ]
 
 
