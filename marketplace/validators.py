@@ -28,6 +28,15 @@ def whole_number(text: str) -> int:
     return int(text)
 
 
+def choice_id(value) -> int:
+    """`coerce=` for a <select> of ids: ASCII digits, anything else 0 (the "choose one" entry,
+    which the use case refuses with its own message)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = str(value or "").strip()
+    return int(text) if is_ascii_digits(text) else 0
+
+
 def Required():
     """The field must be filled."""
     return validators.InputRequired(message=_l("Wajib diisi."))

@@ -262,6 +262,16 @@ def test_seller_numbers_in_digits_of_another_script_are_refused(
     assert product_count(app) == 0
 
 
+def test_a_category_id_in_digits_of_another_script_is_not_that_category(
+    client, app, seller_category
+):
+    arabic = str(seller_category.id).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    response = client.post("/seller/products/new", data={**product_form(0), "category_id": arabic})
+    assert response.status_code == 422
+    assert "Pilih kategori dari daftar." in response.get_data(as_text=True)
+    assert product_count(app) == 0
+
+
 def test_a_product_id_in_digits_of_another_script_is_not_a_product(client, app):
     _artisan, (product,) = shop_ids(app, stock=10)
     arabic = str(product).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
