@@ -128,6 +128,16 @@ def test_a_guests_order_mail_links_to_the_real_site_whatever_host_the_checkout_n
     assert "evil.example" not in bodies
 
 
+def test_links_keep_the_scheme_host_and_path_prefix_of_site_url(ctx):
+    from marketplace.urls import site_url_for
+
+    ctx.config["SITE_URL"] = "https://bnn.go.id/toko/"
+    assert site_url_for("accounts.login") == "https://bnn.go.id/toko/account/login"
+    assert site_url_for("orders.detail", number="BNN-1", token="ab") == (
+        "https://bnn.go.id/toko/orders/BNN-1?token=ab"
+    )
+
+
 def production_app(**changes):
     settings = {
         "SECRET_KEY": secrets.token_urlsafe(48),
