@@ -6,15 +6,26 @@
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
+from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
 
 WEAK_SECRETS = {"", "dev", "secret", "changeme", "change-me", "development", "test"}
 MIN_SECRET_LENGTH = 32
+MIN_SECRET_DISTINCT = 10  # `a` 40 times, or `x9` 24 times, is long but guessable
+MIN_SECRET_BITS = 96  # Shannon entropy of the key's characters times its length
+HOW_TO_MAKE_ONE = "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+# Where a key printed in the project would be (the README, the tests, the code): a key found
+# in one of these is public, however random it looks.
+PROJECT_TEXT_DIRS = ("marketplace", "templates", "tests", "migrations", "scripts", "bench")
+PROJECT_TEXT_FILES = ("README.md", "config.py", "wsgi.py", "setup.cfg", "pyproject.toml")
+MAX_SCANNED_FILE_BYTES = 2 * 1024 * 1024
 PRODUCTION_REQUIRED = (
     "SITE_URL",
     "BANK_TRANSFER_BANK_NAME",
@@ -40,6 +51,11 @@ def _bool(name: str, default: bool) -> bool:
     if raw is None or raw == "":
         return default
     return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _csv(name: str) -> tuple[str, ...]:
+    """Read a comma-separated setting into its non-empty, stripped items."""
+    return tuple(item.strip() for item in os.environ.get(name, "").split(",") if item.strip())
 
 
 def default_database_url() -> str:
@@ -145,8 +161,15 @@ class Config:
     BANK_TRANSFER_BANK_NAME = os.environ.get("BANK_TRANSFER_BANK_NAME", "")
     BANK_TRANSFER_ACCOUNT_NUMBER = os.environ.get("BANK_TRANSFER_ACCOUNT_NUMBER", "")
     BANK_TRANSFER_ACCOUNT_HOLDER = os.environ.get("BANK_TRANSFER_ACCOUNT_HOLDER", "")
-    # The shop's public address, for links in e-mails sent outside a request (send-mail, cron).
+    # The shop's public address: every link in an e-mail is built on it, never on the request's
+    # Host header (which a client chooses). Production trusts only its host (TRUSTED_HOSTS).
     SITE_URL = os.environ.get("SITE_URL", "")
+    # Other names the site answers to (a www. alias, the address a health check uses).
+    ALLOWED_HOSTS = _csv("ALLOWED_HOSTS")
+    # Proxies in front of the app that append to X-Forwarded-For / set X-Forwarded-Proto
+    # (nginx, a load balancer): the client address is the one this many hops back. 0: none, the
+    # headers are ignored, so a client cannot pick its own address for the rate limits.
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 
     MAX_PHOTOS_PER_PRODUCT = _int("MAX_PHOTOS_PER_PRODUCT", 8)
     CATALOG_CACHE_SIZE = _int("CATALOG_CACHE_SIZE", 256)
@@ -180,13 +203,65 @@ class Config:
     @classmethod
     def check(cls, config: dict) -> None:
         """Refuse to start with settings that would be unsafe in this environment."""
-        key = config.get("SECRET_KEY") or ""
-        if key.lower() in WEAK_SECRETS or len(key) < MIN_SECRET_LENGTH:
-            raise RuntimeError(
-                "SECRET_KEY must be set to a random value of at least "
-                f"{MIN_SECRET_LENGTH} characters (python -c 'import secrets; "
-                "print(secrets.token_urlsafe(48))')"
-            )
+        problem = secret_key_problem(config.get("SECRET_KEY") or "")
+        if problem:
+            raise RuntimeError(f"SECRET_KEY {problem}; make one with: {HOW_TO_MAKE_ONE}")
+        if config.get("TRUSTED_PROXIES", 0) < 0:
+            raise RuntimeError("TRUSTED_PROXIES must be 0 or more")
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why a SECRET_KEY is unsafe for production, or None for a random one."""
+    if key.lower() in WEAK_SECRETS or len(key) < MIN_SECRET_LENGTH:
+        return f"must be a random value of at least {MIN_SECRET_LENGTH} characters"
+    if len(set(key)) < MIN_SECRET_DISTINCT or _entropy_bits(key) < MIN_SECRET_BITS:
+        return "has too little variety to be random"
+    if key == TestingConfig.SECRET_KEY or key_is_printed_in_project(key):
+        return "is printed in the project's files (anyone can read it there)"
+    return None
+
+
+def _entropy_bits(text: str) -> float:
+    """Shannon entropy of the characters of text, times its length."""
+    counts = Counter(text)
+    return -sum(n * math.log2(n / len(text)) for n in counts.values())
+
+
+def _project_files():
+    for name in PROJECT_TEXT_FILES:
+        yield BASE_DIR / name
+    for folder in PROJECT_TEXT_DIRS:
+        root = BASE_DIR / folder
+        if root.is_dir():
+            yield from (path for path in root.rglob("*") if "__pycache__" not in path.parts)
+
+
+def key_is_printed_in_project(key: str) -> bool:
+    """True when the key appears verbatim in one of the project's own files.
+
+    Reads about 3 MB once at startup. Dotfiles (an operator's `.env`) are not the project's.
+    """
+    needle = key.encode()
+    for path in _project_files():
+        try:
+            small = path.is_file() and path.stat().st_size <= MAX_SCANNED_FILE_BYTES
+            if small and needle in path.read_bytes():
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def trusted_hosts(site_url: str, allowed_hosts) -> list[str]:
+    """The host names the site answers to: SITE_URL's, and ALLOWED_HOSTS."""
+    if isinstance(allowed_hosts, str):
+        allowed_hosts = [item.strip() for item in allowed_hosts.split(",") if item.strip()]
+    host = urlsplit(site_url).hostname
+    if not host:
+        raise RuntimeError(
+            f"SITE_URL must be an absolute address such as https://toko.bnn.go.id, got {site_url!r}"
+        )
+    return [host, *allowed_hosts]
 
 
 class ProductionConfig(Config):
@@ -202,6 +277,8 @@ class ProductionConfig(Config):
         if missing:
             raise RuntimeError(f"production needs these settings: {', '.join(missing)}")
         check_compiled_catalogues(config)
+        if config.get("TRUSTED_HOSTS") is None:
+            config["TRUSTED_HOSTS"] = trusted_hosts(config["SITE_URL"], config["ALLOWED_HOSTS"])
 
 
 def check_compiled_catalogues(config: dict) -> None:
@@ -233,6 +310,7 @@ class DevelopmentConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
+    SITE_URL = os.environ.get("SITE_URL") or f"http://127.0.0.1:{os.environ.get('PORT') or 5000}"
 
     @classmethod
     def check(cls, config: dict) -> None:
@@ -252,6 +330,7 @@ class TestingConfig(Config):
     REMEMBER_COOKIE_SECURE = False
     MAIL_BACKEND = "memory"
     MAIL_DELIVERY = "inline"  # tests read what was sent right after the request
+    SITE_URL = "http://localhost"  # the test client's host, so mailed links can be followed
     WTF_CSRF_ENABLED = False  # tests post forms directly; test_forms_without_csrf_token turns it on
     RATELIMIT_STORAGE_URI = "memory://"
     ARGON2_TIME_COST = 1

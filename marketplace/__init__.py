@@ -25,6 +25,7 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     config_class.check(app.config)
+    trust_proxies(app)
     os.makedirs(app.instance_path, exist_ok=True)
 
     # First of all hooks: every request has its id before any other hook may answer it.
@@ -42,6 +43,20 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
 
     register_commands(app)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Take the client's address and scheme from the TRUSTED_PROXIES proxies in front, if any.
+
+    ProxyFix believes only the last TRUSTED_PROXIES entries of X-Forwarded-For (the ones our own
+    proxies appended), so an address a client writes there itself is never taken. The Host header
+    is not taken from X-Forwarded-Host: the proxy passes Host on, and TRUSTED_HOSTS checks it.
+    """
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def register_extensions(app: Flask) -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from marketplace.validators import is_ascii_digits
+
 MAX_IDR = 10**12  # a trillion Rupiah: far above any order, far below BigInteger's limit
 
 
@@ -25,7 +27,7 @@ def format_idr(amount: int, locale: str = "id") -> str:
     return f"{sign}Rp{digits.replace(',', '.')}"
 
 
-_GROUPED = re.compile(r"^\d{1,3}([.,]\d{3})+$")
+_GROUPED = re.compile(r"^\d{1,3}([.,]\d{3})+$", re.ASCII)
 
 
 def parse_idr(text: str | int) -> int:
@@ -40,7 +42,7 @@ def parse_idr(text: str | int) -> int:
     else:
         cleaned = str(text).strip().upper().replace("RP", "").replace("IDR", "").strip()
         cleaned = cleaned.replace(" ", "")
-        if cleaned.isdigit():
+        if is_ascii_digits(cleaned):
             value = int(cleaned)
         elif _GROUPED.match(cleaned) and len({c for c in cleaned if c in ".,"}) == 1:
             value = int(cleaned.replace(".", "").replace(",", ""))

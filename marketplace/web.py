@@ -9,7 +9,7 @@ from flask_compress import Compress
 from flask_login import current_user
 from sqlalchemy import text
 
-from marketplace import form_html, money, static_files
+from marketplace import form_html, money, request_guard, static_files
 from marketplace.errors import register_error_handlers
 from marketplace.extensions import csrf, db
 from marketplace.i18n import current_language
@@ -27,6 +27,7 @@ CSP = (
 def register(app: Flask) -> None:
     """Install headers, filters, context, error pages and the small routes of this module."""
     register_error_handlers(app)
+    request_guard.register(app)
     app.register_blueprint(bp)
     # Compression first: after_request hooks run last-registered first, so it sees every header
     # set below (ETag, Vary) and adds Vary: Accept-Encoding to each response.

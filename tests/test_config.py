@@ -1,6 +1,7 @@
 """Configuration refuses unsafe production settings and makes development easy."""
 
 import logging
+import secrets
 
 import pytest
 
@@ -26,13 +27,57 @@ def test_production_refuses_to_start_without_a_strong_secret_key(key):
 
 
 PRODUCTION_SETTINGS = {
-    "SECRET_KEY": "x9" * 24,
+    "SECRET_KEY": secrets.token_urlsafe(48),  # made afresh: a key written here would be public
     "SQLALCHEMY_DATABASE_URI": "sqlite://",
     "SITE_URL": "https://toko.bnn.go.id",
     "BANK_TRANSFER_BANK_NAME": "Bank Mandiri",
     "BANK_TRANSFER_ACCOUNT_NUMBER": "123-00-0000000-1",
     "BANK_TRANSFER_ACCOUNT_HOLDER": "BNN RI",
 }
+
+
+# A random-looking key, but printed here, in the project's files, for anyone to read.
+PRINTED_KEY = "pU3n7QkXo1vR8sWb2ZcL9yTm4HdJg6Fa0EiKqVtN5uYwBx"
+
+
+@pytest.mark.parametrize(
+    ("key", "problem"),
+    [
+        ("a" * 40, "too little variety"),
+        ("x9" * 24, "too little variety"),
+        ("abcd" * 12, "too little variety"),
+        (config.TestingConfig.SECRET_KEY, "printed in the project"),
+        (PRINTED_KEY, "printed in the project"),
+    ],
+)
+def test_production_refuses_a_guessable_or_published_key_and_says_how_to_make_one(key, problem):
+    with pytest.raises(RuntimeError, match=problem) as refused:
+        create_app("production", {**PRODUCTION_SETTINGS, "SECRET_KEY": key})
+    assert "secrets.token_urlsafe(48)" in str(refused.value)
+
+
+def test_a_key_in_any_file_of_the_project_is_refused_and_a_fresh_one_is_not(tmp_path, monkeypatch):
+    key = secrets.token_urlsafe(48)
+    assert config.secret_key_problem(key) is None
+    (tmp_path / "README.md").write_text(f"Example: SECRET_KEY={key}\n")
+    monkeypatch.setattr(config, "BASE_DIR", tmp_path)
+    assert "printed in the project" in config.secret_key_problem(key)
+    assert config.secret_key_problem(secrets.token_urlsafe(48)) is None
+
+
+@pytest.mark.parametrize(
+    "make_key", [lambda: secrets.token_urlsafe(48), lambda: secrets.token_hex(16)]
+)
+def test_keys_made_the_usual_ways_are_accepted(make_key):
+    for _ in range(20):
+        assert config.secret_key_problem(make_key()) is None
+
+
+def test_production_trusts_only_the_host_of_site_url_and_allowed_hosts():
+    app = create_app(
+        "production", {**PRODUCTION_SETTINGS, "ALLOWED_HOSTS": "www.toko.bnn.go.id, 10.0.0.5"}
+    )
+    assert app.config["TRUSTED_HOSTS"] == ["toko.bnn.go.id", "www.toko.bnn.go.id", "10.0.0.5"]
 
 
 def test_production_starts_with_a_strong_secret_key_and_its_settings():

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import secrets
+import threading
 from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
@@ -23,13 +25,16 @@ INDONESIAN_COMMON = {
 
 
 def hasher() -> PasswordHasher:
-    """An Argon2id hasher with this app's cost settings."""
+    """The Argon2id hasher with this app's cost settings (one per set of settings)."""
     config = current_app.config
-    return PasswordHasher(
-        time_cost=config["ARGON2_TIME_COST"],
-        memory_cost=config["ARGON2_MEMORY_COST"],
-        parallelism=config["ARGON2_PARALLELISM"],
+    return _hasher_for(
+        config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"], config["ARGON2_PARALLELISM"]
     )
+
+
+@lru_cache(maxsize=8)
+def _hasher_for(time_cost: int, memory_cost: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
 
 
 def hash_password(password: str) -> str:
@@ -37,18 +42,31 @@ def hash_password(password: str) -> str:
     return hasher().hash(password)
 
 
-# A fixed hash to verify against when the e-mail is unknown, so both answers take as long.
-_DUMMY: dict[str, str] = {}
+# The hash verified against when the account is unknown or has no password, so that answer
+# costs one Argon2 verification, as for a known account: made once per process and settings
+# (making it on every such login would double the work and tell the two cases apart).
+_DUMMY_HASHES: dict[tuple[int, int, int], str] = {}
+_DUMMY_LOCK = threading.Lock()
+
+
+def dummy_hash(ph: PasswordHasher) -> str:
+    """A hash of a random password with ph's settings, computed on first use only."""
+    key = (ph.time_cost, ph.memory_cost, ph.parallelism)
+    found = _DUMMY_HASHES.get(key)
+    if found is None:
+        with _DUMMY_LOCK:
+            found = _DUMMY_HASHES.get(key)
+            if found is None:
+                found = _DUMMY_HASHES[key] = ph.hash(secrets.token_urlsafe(24))
+    return found
 
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
     """True if password matches; spends the same effort when there is no stored hash."""
     ph = hasher()
     if not stored_hash:
-        key = f"{ph.time_cost}:{ph.memory_cost}:{ph.parallelism}"
-        dummy = _DUMMY.setdefault(key, ph.hash("not-a-real-password"))
         with suppress(VerificationError):
-            ph.verify(dummy, password)
+            ph.verify(dummy_hash(ph), password)
         return False
     try:
         return ph.verify(stored_hash, password)

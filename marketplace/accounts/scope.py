@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from marketplace.accounts.models import NATIONAL
 
-_PROVINCE = re.compile(r"^\d{2}$")
-_REGENCY = re.compile(r"^\d{2}\.\d{2}$")
+_PROVINCE = re.compile(r"^\d{2}$", re.ASCII)
+_REGENCY = re.compile(r"^\d{2}\.\d{2}$", re.ASCII)
 
 
 def is_valid_scope(scope: str) -> bool:

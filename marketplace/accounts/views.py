@@ -26,7 +26,7 @@ from marketplace.accounts.forms import (
 )
 from marketplace.errors import ValidationError
 from marketplace.extensions import limiter
-from marketplace.urls import safe_next
+from marketplace.urls import safe_next, site_url_for
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -107,8 +107,8 @@ def register():
                 name=form.name.data.strip(),
                 locale=session.get("lang", "id"),
                 confirm_url_for=_confirm_url,
-                login_url=url_for("accounts.login", _external=True),
-                reset_url=url_for("accounts.forgot_password", _external=True),
+                login_url=site_url_for("accounts.login"),
+                reset_url=site_url_for("accounts.forgot_password"),
             )
         except ValidationError as error:
             getattr(form, error.details.get("field", "password")).errors.append(error.message)
@@ -125,7 +125,7 @@ def register_sent():
 
 
 def _confirm_url(token: str) -> str:
-    return url_for("accounts.confirm_email", token=token, _external=True)
+    return site_url_for("accounts.confirm_email", token=token)
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
@@ -234,9 +234,7 @@ def forgot_password():
     if form.validate_on_submit():
         services.request_password_reset(
             email=form.email.data,
-            reset_url_for=lambda token: url_for(
-                "accounts.reset_password", token=token, _external=True
-            ),
+            reset_url_for=lambda token: site_url_for("accounts.reset_password", token=token),
             max_age_seconds=current_app.config["PASSWORD_RESET_MAX_AGE"],
         )
         flash(

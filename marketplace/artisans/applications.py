@@ -29,7 +29,7 @@ from marketplace.regions import services as regions
 from marketplace.regions.models import province_code_of
 
 _PHONE_JUNK = re.compile(r"[\s\-.()]")
-_PHONE = re.compile(r"^08\d{7,12}$")
+_PHONE = re.compile(r"^08\d{7,12}$", re.ASCII)
 
 
 @dataclass(frozen=True)

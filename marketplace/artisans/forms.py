@@ -22,6 +22,7 @@ from marketplace.validators import (
     Required,
     SameAs,
     ValidEmail,
+    choice_id,
 )
 
 # The shop name and story are public: the artisan's privacy (DESIGN.md section 4) starts with
@@ -152,7 +153,7 @@ class ProductForm(FlaskForm):
     """A product's own fields. Artisan, status and sold counts are not fields: never bound."""
 
     title = StringField(_l("Nama produk"), validators=[Required(), MaxLength(120)])
-    category_id = SelectField(_l("Kategori"), coerce=int, validators=[Required()])
+    category_id = SelectField(_l("Kategori"), coerce=choice_id, validators=[Required()])
     description = TextAreaField(
         _l("Keterangan"),
         validators=[Optional(), MaxLength(5000)],

@@ -34,6 +34,7 @@ from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.payments import payouts
 from marketplace.regions.services import region_name
+from marketplace.urls import site_url_for
 
 bp = Blueprint("staff_artisans", __name__, url_prefix="/dashboard/artisans")
 
@@ -172,7 +173,7 @@ def _remember_link(artisan_id: int, token: str) -> None:
     """Keep the new link for the next page only: it is shown once and never stored readable."""
     session[LINK_KEY] = {
         "artisan_id": artisan_id,
-        "url": url_for("seller.welcome", token=token, _external=True),
+        "url": site_url_for("seller.welcome", token=token),
     }
 
 

@@ -15,11 +15,12 @@ from marketplace.cart.pricing import sellable_products
 from marketplace.cart.stores import Cart, GuestCart, UserCart
 from marketplace.db import atomic
 from marketplace.errors import ValidationError
+from marketplace.validators import is_ascii_digits
 
 MAX_QUANTITY = 99  # per product; larger amounts are typos or wholesale enquiries
 MAX_LINES = 50  # keeps a guest's session cookie small
-_INTEGER = re.compile(r"^[+-]?\d+$")
-_DECIMAL = re.compile(r"^[+-]?\d*[.,]\d+$")
+_INTEGER = re.compile(r"^[+-]?\d+$", re.ASCII)  # ASCII digits only (validators.ASCII_DIGITS)
+_DECIMAL = re.compile(r"^[+-]?\d*[.,]\d+$", re.ASCII)
 
 __all__ = ["Cart", "GuestCart", "UserCart", "add_to_cart", "merge_guest_cart", "parse_quantity"]
 
@@ -50,7 +51,7 @@ def parse_quantity(raw) -> int:
 def parse_product_id(raw) -> int:
     """A product id from a form; anything else is a product we do not know."""
     text = str(raw if raw is not None else "").strip()
-    if not text.isdigit() or len(text) > 12:
+    if not is_ascii_digits(text) or len(text) > 12:
         raise ValidationError(_("Produk tidak ditemukan."), field="product_id")
     return int(text)
 

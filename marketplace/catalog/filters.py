@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from marketplace.catalog.categories import CategoryInfo, category_by_slug
 from marketplace.money import MoneyError, parse_idr
 from marketplace.regions import services as regions
+from marketplace.validators import whole_number
 
 SORTS = ("relevance", "newest", "price_asc", "price_desc")
 MAX_QUERY_LENGTH = 100
@@ -128,7 +129,7 @@ def _price(value) -> int | None:
 def _page(value) -> int:
     """A page number from 1 to MAX_PAGE; anything else is page 1."""
     try:
-        page = int(str(value or "1").strip()[:6])
+        page = whole_number(str(value or "1").strip()[:6])
     except ValueError:
         return 1
     return min(max(page, 1), MAX_PAGE)

@@ -13,9 +13,10 @@ from flask_babel import gettext as _
 
 from marketplace.errors import ValidationError
 from marketplace.regions import services as regions
+from marketplace.validators import is_ascii_digits
 
 _PHONE_NOISE = re.compile(r"[\s\-.()/]")
-_POSTAL = re.compile(r"^[1-9]\d{4}$")
+_POSTAL = re.compile(r"^[1-9]\d{4}$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def normalize_phone(raw: str | None) -> str:
         national = text[1:]
     else:
         national = text
-    if not national.isdigit() or not 8 <= len(national) <= 12 or national[0] == "0":
+    if not is_ascii_digits(national) or not 8 <= len(national) <= 12 or national[0] == "0":
         raise ValidationError(
             _("Nomor telepon tidak valid. Contoh: 0812 3456 7890 atau +62 812 3456 7890."),
             field="phone",

@@ -6,7 +6,7 @@ Buyers get them in the language they checked out in (Order.locale); artisans in 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 
 from marketplace.accounts.models import User
 from marketplace.artisans.models import Artisan
@@ -15,15 +15,12 @@ from marketplace.mail.services import queue_mail
 from marketplace.orders.models import Order, OrderLine, Shipment
 from marketplace.orders.tokens import access_token_for
 from marketplace.regions.services import region_name
+from marketplace.urls import site_url_for
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute link for an e-mail, in a request or not (commands use SITE_URL)."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    base = current_app.config.get("SITE_URL") or "http://127.0.0.1:5000"
-    with current_app.test_request_context(base_url=base):
-        return url_for(endpoint, _external=True, **values)
+    """An absolute link for an e-mail, on SITE_URL in a request or not (see site_url_for)."""
+    return site_url_for(endpoint, **values)
 
 
 def order_link(order: Order) -> str:

@@ -28,6 +28,7 @@ from marketplace.orders.shipments import courier_label, mark_delivered
 from marketplace.orders.tokens import new_idempotency_key
 from marketplace.payments import providers
 from marketplace.regions.services import region_name
+from marketplace.validators import whole_number
 
 bp = Blueprint("orders", __name__)
 bp.add_app_template_global(shipment_status_label, "shipment_status_label")
@@ -60,7 +61,7 @@ def _saved_addresses() -> list[Address]:
 
 def _prefill(form: CheckoutForm, addresses: list[Address]) -> None:
     """Fill a fresh form from the chosen (or latest) saved address."""
-    chosen = request.args.get("address", type=int)
+    chosen = request.args.get("address", type=whole_number)
     address = next((a for a in addresses if a.id == chosen), addresses[0] if addresses else None)
     if address is not None:
         for name in ("name", "phone", "street", "village", "regency_code", "province_code"):
@@ -256,7 +257,7 @@ def track():
 @login_required
 def mine():
     """The buyer's orders, newest first."""
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=whole_number)
     orders, has_next = queries.buyer_orders(current_user.id, page)
     return render_template("orders/list.html", orders=orders, page=max(page, 1), has_next=has_next)
 

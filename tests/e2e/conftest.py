@@ -86,6 +86,7 @@ def live_server(browser, tmp_path_factory) -> Iterator[str]:
         seed_demo()
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    app.config["SITE_URL"] = f"http://127.0.0.1:{server.server_port}"  # mailed links lead here
     thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

@@ -76,6 +76,7 @@ def card_shop(browser, fake_stripe, tmp_path_factory) -> Iterator[dict]:
         slug = product.slug
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    app.config["SITE_URL"] = f"http://127.0.0.1:{server.server_port}"  # Stripe returns here
     thread = threading.Thread(target=server.serve_forever, name="e2e-stripe", daemon=True)
     thread.start()
     yield {"url": f"http://127.0.0.1:{server.server_port}", "slug": slug}

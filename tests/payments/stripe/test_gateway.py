@@ -38,7 +38,7 @@ def test_the_session_carries_each_line_shipping_idr_amounts_expiry_and_key(app, 
     expires_at, key, titles = order_row(app, order.id)
     (call,) = fake.calls("POST", "/v1/checkout/sessions")
     token = in_app(app, access_token_for, key)
-    base = "http://127.0.0.1:5000/payments/stripe"
+    base = "http://localhost/payments/stripe"  # on SITE_URL (TestingConfig), never the Host
     assert call.idempotency_key == f"checkout-session-{order.number}"
     assert call.authorization == f"Bearer {SECRET_KEY}"
     assert call.params == {
