@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -91,6 +92,9 @@ def app(database, tmp_path):
     )
     if database.name == "postgresql":
         _empty_postgres(app)
+        # Every PostgreSQL test reuses one database URL, which is what the Redis page cache's
+        # keys are prefixed with; a fresh prefix keeps an earlier test's pages out of this one.
+        app.extensions["catalog_redis_prefix"] = f"test-{uuid.uuid4().hex[:12]}"
     yield app
     with app.app_context():
         db.session.remove()

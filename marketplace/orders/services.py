@@ -85,15 +85,23 @@ def _settle_payment(order_id: int, old: str, new: str, *, at, actor_id=None, not
     )
 
 
+def _first_to_release(order_id: int, *, at: datetime) -> bool:
+    """Stamp the order's stock as given back; True only for the one caller whose update did it,
+    so racing expiries, cancellations and refunds return the units exactly once."""
+    return (
+        db.session.execute(
+            sa.update(Order)
+            .where(Order.id == order_id, Order.stock_released_at.is_(None))
+            .values(stock_released_at=at)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    )
+
+
 def release_stock(order_id: int, *, at: datetime) -> bool:
     """Give an order's units back to stock, exactly once (stock_released_at guards it)."""
-    first = db.session.execute(
-        sa.update(Order)
-        .where(Order.id == order_id, Order.stock_released_at.is_(None))
-        .values(stock_released_at=at)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if first != 1:
+    if not _first_to_release(order_id, at=at):
         return False
     return_units(OrderLine.order_id == order_id)
     return True
@@ -126,13 +134,7 @@ def _release_refunded_stock(order_id: int, *, at: datetime) -> None:
     """A refunded order's units: shipments not yet sent are cancelled (a conditional update that
     a racing "mark shipped" cannot also win) and their units go back to stock; units already
     sent only leave the sold count. Shipments cancelled earlier gave theirs back then."""
-    first = db.session.execute(
-        sa.update(Order)
-        .where(Order.id == order_id, Order.stock_released_at.is_(None))
-        .values(stock_released_at=at)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if first != 1:
+    if not _first_to_release(order_id, at=at):
         return
     cancelled = db.session.scalars(
         sa.update(Shipment)

@@ -143,7 +143,10 @@ def reject_transfer(*, staff, payment_id: int, reason: str) -> Order:
     """No money arrived (or the wrong amount): cancel the order, give the stock back, audited."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError(_("Tulis alasan penolakan untuk pembeli."), field="reason")
+        raise ValidationError(
+            _("Tulis alasan penolakan (dicatat untuk staf, tidak dikirim ke pembeli)."),
+            field="reason",
+        )
     payment, order, regency = transfer_in_scope(staff=staff, payment_id=payment_id)
     with atomic():
         if payment.status != "pending" or not cancel_order_in_transaction(

@@ -21,6 +21,7 @@ from marketplace.orders import services as orders
 from marketplace.orders.models import Order, OrderLine
 from marketplace.payments import stripe_gateway as gateway
 from marketplace.payments.models import Payment, WebhookEvent
+from marketplace.payments.services import order_regencies
 
 STRIPE = "stripe"
 
@@ -142,6 +143,7 @@ def refund_payment(*, staff, number: str, payment_id: int, reason: str) -> Payme
             subject_type="payment",
             subject_id=payment_id,
             regency_code=page.regency_code,
+            regency_codes=order_regencies(order_id),
             reason=reason,
         )
     return db.session.get(Payment, payment_id, populate_existing=True)

@@ -62,8 +62,8 @@ def test_provincial_staff_drill_down_to_an_artisan_and_download_the_csv(page):
     assert download.suggested_filename.startswith("penjualan-regions-32-")
     text = open(download.path(), encoding="utf-8-sig").read()  # noqa: SIM115
     lines = list(csv.reader(io.StringIO(text)))
-    assert lines[1] == ["Wilayah", "Jawa Barat (32)"]
-    assert lines[2] == ["Cakupan akses", "32"]
+    assert lines[1] == ["Wilayah", "Provinsi Jawa Barat"]
+    assert lines[2] == ["Cakupan akses", "Provinsi Jawa Barat"]
     assert lines[0][0] and lines[5][0] == "Diekspor"
     body = lines[lines.index([]) + 2 :]
     assert len(body) == 27 and all(row[1].isdigit() for row in body)
