@@ -152,6 +152,6 @@ PRODUCTS: dict[str, list[tuple]] = {
 }  # fmt: skip
 
 CLOSING = (
-    "Dibuat dengan tangan oleh perajin binaan program pemberdayaan masyarakat BNN. "
+    "Dibuat dengan tangan oleh perajin peserta program pemberdayaan masyarakat BNN. "
     "Warna dan motif bisa sedikit berbeda dari foto karena setiap barang dikerjakan satu per satu."
 )

@@ -104,7 +104,7 @@ SHOP_WORDS = [
 ]  # fmt: skip
 
 OPENINGS = [
-    "{title} ini dibuat dengan tangan oleh perajin binaan program pemberdayaan masyarakat BNN.",
+    "{title} ini dibuat dengan tangan oleh perajin peserta program pemberdayaan masyarakat BNN.",
     "Setiap {title} dikerjakan satu per satu, sehingga tidak ada dua yang persis sama.",
     "{title} buatan kelompok kami, dikerjakan dengan bahan pilihan dari daerah sendiri.",
 ]
