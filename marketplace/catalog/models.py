@@ -45,6 +45,9 @@ class Product(TimestampMixin, Base):
         sa.CheckConstraint("weight_grams > 0", name="weight_positive"),
         sa.CheckConstraint("status IN ('draft', 'active', 'archived')", name="status_known"),
         sa.Index("ix_products_status_artisan", "status", "artisan_id"),
+        # The list pages' default order (newest first), read backwards: no sort of every
+        # visible product per page.
+        sa.Index("ix_products_status_published", "status", "published_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
