@@ -1,7 +1,7 @@
 """users.email_confirmed_at: when the account's e-mail was confirmed through a mailed link
 
 Revision ID: 20261201_buyer
-Revises: 0005
+Revises: 20261201_staff
 Create Date: 2026-12-01 22:10:00
 
 Accounts made before this change are left unconfirmed (NULL), not marked confirmed: nobody ever

@@ -1,7 +1,7 @@
 """ledger: a covering index for the artisans' balances (pending vs available)
 
 Revision ID: 20261201_money
-Revises: 0005
+Revises: 20261201_refund
 Create Date: 2026-12-01 22:50:00
 
 The balances (payments/ledger.py balances_query) sum each artisan's entries joined to their

@@ -1,7 +1,7 @@
 """cancelled shipments and the refunds BNN owes buyers
 
 Revision ID: 20261201_refund
-Revises: 0005
+Revises: 20261201_buyer
 Create Date: 2026-12-01 22:00:00
 
 A shipment of a paid order can now be `cancelled` (with `cancelled_at`); `refunds` records what

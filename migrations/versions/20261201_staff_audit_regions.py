@@ -1,7 +1,7 @@
 """audit entry regions: an audit entry seen by the staff of every regency it concerns
 
 Revision ID: 20261201_staff
-Revises: 0005
+Revises: 20261201_mail
 Create Date: 2026-12-01 22:30:00
 
 A bank transfer of an order with artisans in several regencies is one decision that staff of each
