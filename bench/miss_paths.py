@@ -5,14 +5,16 @@ Each kind gets thousands of distinct URLs (at 10,000 products), shuffled with a 
 - list: every page number of the whole visible catalogue in each of the three sorts, and page
   1-2 of filter combinations (each province, each category, price ranges, province + category);
 - product: 2,000 visible products' pages, spread over the whole id range;
-- search: 200 words of visible products' titles, from common to rare, each alone and with a
-  province, a category, a price range and a sort (five URLs a word).
+- search: 200 words of visible products' titles (topped up from descriptions), from common to
+  rare, each alone and with a province, a category, a price range and a sort (five URLs a word),
+  and 200 two-word searches of neighbouring title words.
 
 A page keeps at most 256 cache entries per worker, two per anonymous URL: about 128 URLs.
 """
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 from collections import Counter
@@ -25,7 +27,8 @@ PRODUCT_PAGES = 2000
 SEARCH_WORDS = 200
 PRICE_RANGES = [(None, 50_000), (50_000, 150_000), (150_000, 500_000), (500_000, None)]
 VISIBLE = "p.status = 'active' AND a.status = 'verified'"
-WORD = re.compile(r"[a-z]{4,}")
+SEARCH_PAIRS = 200
+WORD = re.compile(r"[a-z]{3,}")
 
 
 def url(path: str, **params) -> str:
@@ -45,7 +48,8 @@ def miss_paths(database_url: str) -> dict[str, list[str]]:
     with engine.connect() as conn:
         products = conn.execute(
             sa.text(
-                "SELECT p.slug, p.title FROM products p JOIN artisans a ON a.id = p.artisan_id "
+                "SELECT p.slug, p.title, p.description FROM products p "
+                "JOIN artisans a ON a.id = p.artisan_id "
                 f"WHERE {VISIBLE} ORDER BY p.id"
             )
         ).all()
@@ -75,14 +79,11 @@ def miss_paths(database_url: str) -> dict[str, list[str]]:
     lists += [url("/products", **combo, page=page) for combo in combos for page in (None, 2)]
 
     step = max(1, len(products) // PRODUCT_PAGES)
-    product_pages = [f"/products/{slug}" for slug, _title in products[::step][:PRODUCT_PAGES]]
+    product_pages = [f"/products/{row.slug}" for row in products[::step][:PRODUCT_PAGES]]
 
-    words = Counter(word for _slug, title in products for word in WORD.findall(title.lower()))
-    ranked = [word for word, _count in words.most_common()]
-    chosen = ranked[:: max(1, len(ranked) // SEARCH_WORDS)][:SEARCH_WORDS]
     rng = random.Random(2)
-    searches = []
-    for word in chosen:
+    searches = [url("/products", q=pair) for pair in search_pairs(products)]
+    for word in search_words(products):
         searches.append(url("/products", q=word))
         searches.append(url("/products", q=word, province=rng.choice(provinces)))
         searches.append(url("/products", q=word, category=rng.choice(categories)))
@@ -93,3 +94,33 @@ def miss_paths(database_url: str) -> dict[str, list[str]]:
     for paths in kinds.values():
         shuffle(paths)
     return {kind: list(dict.fromkeys(paths)) for kind, paths in kinds.items()}
+
+
+def spread(ranked: list[str], count: int) -> list[str]:
+    """count items taken evenly from a list ranked from most to least common."""
+    return ranked[:: max(1, len(ranked) // count)][:count]
+
+
+def search_words(products) -> list[str]:
+    """SEARCH_WORDS words from common to rare: the titles' words, then the descriptions' ones.
+
+    The generated titles use fewer than 200 distinct words; descriptions fill up the rest.
+    """
+    titles = Counter(word for row in products for word in WORD.findall(row.title.lower()))
+    ranked = [word for word, _count in titles.most_common()]
+    if len(ranked) < SEARCH_WORDS:
+        described = Counter(
+            word for row in products for word in WORD.findall(row.description.lower())
+        )
+        extra = [word for word, _count in described.most_common() if word not in titles]
+        ranked += spread(extra, SEARCH_WORDS - len(ranked))
+    return spread(ranked, SEARCH_WORDS)
+
+
+def search_pairs(products) -> list[str]:
+    """SEARCH_PAIRS two-word searches ("tas rotan"): neighbours in titles, common to rare."""
+    pairs = Counter()
+    for row in products:
+        words = WORD.findall(row.title.lower())
+        pairs.update(f"{a} {b}" for a, b in itertools.pairwise(words))
+    return spread([pair for pair, _count in pairs.most_common()], SEARCH_PAIRS)
