@@ -122,6 +122,9 @@ def wrk_load(
     threads = min(connections, os.cpu_count() or 2)
     duration = f"{max(1, round(seconds))}s"
     command = [wrk, "-t", str(threads), "-c", str(connections), "-d", duration, "--latency"]
+    # wrk drops a request slower than its timeout (2 s by default) from the latencies; a slow
+    # search must show in p99, so wait longer and count the ones that still time out as errors.
+    command += ["--timeout", "10s"]
     command += ["-H", f"Cookie: {cookie}"]
     if walk:
         command += ["-s", str(MISS_SCRIPT), url, "--", str(walk[0]), str(walk[1]), str(threads)]
@@ -135,8 +138,15 @@ def wrk_load(
 
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    timeouts = re.search(r"Socket errors:.*timeout (\d+)", out)
     requests = int(re.search(r"(\d+) requests in", out)[1])
-    return Result(rps, latency("50"), latency("99"), int(errors[1]) if errors else 0, requests)
+    return Result(
+        rps,
+        latency("50"),
+        latency("99"),
+        (int(errors[1]) if errors else 0) + (int(timeouts[1]) if timeouts else 0),
+        requests,
+    )
 
 
 def session_cookie(url: str) -> str:
