@@ -17,7 +17,8 @@ What it does, in a throwaway directory (nothing in the repository changes):
 4. a table: requests/s, median and 99th-percentile latency, each page's requests/s as a share of
    its floor and of the reference, the measured page-cache hit rate, the goals (bench/report.py).
 
-Only the standard library and subprocesses; run with the project's venv Python.
+The standard library, SQLAlchemy (to read the catalogue) and subprocesses; run with the
+project's venv Python.
 """
 
 from __future__ import annotations
