@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 import time
 from pathlib import Path
 
 
 def build(env: dict, workdir: Path, run, *, artisans: int, products: int) -> None:
-    """Migrate a fresh SQLite file, load regions, generate artisans and products."""
+    """Migrate a fresh database (env's DATABASE_URL), load regions, generate the catalogue."""
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     started = time.perf_counter()
     run([*flask, "db", "upgrade", "heads"], env)
@@ -24,17 +23,23 @@ def build(env: dict, workdir: Path, run, *, artisans: int, products: int) -> Non
     print(f"data ready in {time.perf_counter() - started:.1f}s")
 
 
-def pages(database: Path) -> list[tuple[str, str]]:
-    """(name, path) of each page to measure; the product page is a visible product's."""
-    with sqlite3.connect(database) as conn:
+def pages(database_url: str) -> list[tuple[str, str, str]]:
+    """(kind, name, path) of each cache-hit page; the product page is a visible product's."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(database_url)
+    with engine.connect() as conn:
         slug = conn.execute(
-            "SELECT p.slug FROM products p JOIN artisans a ON a.id = p.artisan_id "
-            "WHERE p.status = 'active' AND a.status = 'verified' AND p.stock > 0 "
-            "ORDER BY p.id LIMIT 1"
-        ).fetchone()[0]
+            sa.text(
+                "SELECT p.slug FROM products p JOIN artisans a ON a.id = p.artisan_id "
+                "WHERE p.status = 'active' AND a.status = 'verified' AND p.stock > 0 "
+                "ORDER BY p.id LIMIT 1"
+            )
+        ).scalar_one()
+    engine.dispose()
     return [
-        ("/products", "/products"),
-        ("/products?province=32", "/products?province=32"),
-        ("/products?q=batik", "/products?q=batik"),
-        ("product page", f"/products/{slug}"),
+        ("list", "/products", "/products"),
+        ("list", "/products?province=32", "/products?province=32"),
+        ("search", "/products?q=batik", "/products?q=batik"),
+        ("product", "product page", f"/products/{slug}"),
     ]

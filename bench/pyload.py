@@ -16,6 +16,7 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int = 0
+    requests: int = 0
 
 
 def python_load(url: str, seconds: float, connections: int, cookie: str) -> Result:
