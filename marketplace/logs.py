@@ -96,6 +96,8 @@ class RequestContextFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Always keeps the record; only adds fields it does not already carry."""
+        if getattr(record, "request_id", None) is not None:
+            return True  # the access line brings its request's fields (computed once)
         if has_request_context() and "request_id" in g:
             for field, value in request_fields().items():
                 if getattr(record, field, None) is None:
