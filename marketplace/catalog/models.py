@@ -48,6 +48,13 @@ class Product(TimestampMixin, Base):
         # The list pages' default order (newest first), read backwards: no sort of every
         # visible product per page.
         sa.Index("ix_products_status_published", "status", "published_at", "id"),
+        # The product page's related products: an artisan's newest, a category's newest.
+        sa.Index(
+            "ix_products_artisan_status_published", "artisan_id", "status", "published_at", "id"
+        ),
+        sa.Index(
+            "ix_products_category_status_published", "category_id", "status", "published_at", "id"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -212,18 +212,45 @@ def artisan_by_slug(slug: str) -> PublicArtisan | None:
 
 
 def related_cards(product: ProductDetail, limit: int = 4) -> list[ProductCard]:
-    """Other visible products of the same artisan or category: the artisan's own first."""
-    same_artisan = sa.case((Product.artisan_id == product.artisan.id, 0), else_=1)
+    """Other visible products of the same artisan or category: the artisan's own first, then
+    the newest (published_at, then id, descending), in two queries (the cards, their photos).
+
+    The cards are the newest `limit` of the artisan's own, then the newest `limit` of the
+    category's by other artisans, merged by one outer sort of at most 2 x limit rows. Asked as
+    one "artisan OR category" filter sorted by "own first", the database sorts every visible
+    product of both on each page (233 ms at 100,000 products on SQLite); each half here reads
+    its own index (ix_products_artisan_status_published, ix_products_category_status_published)
+    newest first and stops after `limit` visible rows. The category half checks each row's
+    artisan as it goes: it reads past only the newer products of unverified artisans.
+    The order and NULLs are the database's own, as in the single sort it replaces.
+    """
+    newest = (Product.published_at.desc(), Product.id.desc())
+    own = (
+        visible_products(*RELATED_COLUMNS, sa.literal(0).label("rank"))
+        .where(Product.artisan_id == product.artisan.id, Product.id != product.id)
+        .order_by(*newest)
+        .limit(limit)
+        .subquery()
+    )
+    others = (
+        visible_products(*RELATED_COLUMNS, sa.literal(1).label("rank"))
+        .where(Product.category_id == product.category_id, Product.artisan_id != product.artisan.id)
+        .order_by(*newest)
+        .limit(limit)
+        .subquery()
+    )
+    both = sa.union_all(sa.select(own), sa.select(others)).subquery()
     stmt = (
-        visible_products(*CARD_COLUMNS)
-        .where(
-            Product.id != product.id,
-            sa.or_(
-                Product.artisan_id == product.artisan.id,
-                Product.category_id == product.category_id,
-            ),
-        )
-        .order_by(same_artisan, Product.published_at.desc(), Product.id.desc())
+        sa.select(*(both.c[name] for name in CARD_NAMES))
+        .order_by(both.c.rank, both.c.published_at.desc(), both.c.id.desc())
         .limit(limit)
     )
     return cards(stmt)
+
+
+# CARD_COLUMNS under names of their own (two are "slug"), and the sort key, for the subqueries.
+CARD_NAMES = ("id", "slug", "title", "price_idr", "stock", "shop_name", "artisan_slug", "regency")
+RELATED_COLUMNS = (
+    *(column.label(name) for column, name in zip(CARD_COLUMNS, CARD_NAMES, strict=True)),
+    Product.published_at.label("published_at"),
+)
