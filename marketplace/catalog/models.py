@@ -80,6 +80,10 @@ class ProductPhoto(Base):
     """A photo of a product: a storage key of the media pipeline, its size and alt text."""
 
     __tablename__ = "product_photos"
+    # A product's photos in order, and a card's first photo, read from the index in order.
+    __table_args__ = (
+        sa.Index("ix_product_photos_product_position", "product_id", "position", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id"), index=True)

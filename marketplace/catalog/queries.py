@@ -14,11 +14,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cache
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from marketplace.artisans.models import Artisan, ArtisanStatus
-from marketplace.catalog.models import Product, ProductPhoto, ProductStatus
+from marketplace.catalog.categories import CategoryInfo
+from marketplace.catalog.models import Category, Product, ProductPhoto, ProductStatus
 from marketplace.extensions import db
 
 
@@ -132,16 +135,6 @@ def first_photos(product_ids: Iterable[int]) -> dict[int, Photo]:
     return result
 
 
-def photos_of(product_id: int) -> list[Photo]:
-    """Every photo of one product, in order."""
-    stmt = (
-        sa.select(ProductPhoto.key, ProductPhoto.width, ProductPhoto.height, ProductPhoto.alt_text)
-        .where(ProductPhoto.product_id == product_id)
-        .order_by(ProductPhoto.position, ProductPhoto.id)
-    )
-    return [Photo(*row) for row in db.session.execute(stmt)]
-
-
 @dataclass(frozen=True)
 class PublicArtisan:
     """The public side of an artisan: never the legal name, phone, village or training."""
@@ -179,28 +172,58 @@ class ProductDetail:
     updated_at: datetime
     artisan: PublicArtisan
     photos: tuple[Photo, ...] = ()
+    category: CategoryInfo | None = None
+
+
+DETAIL_COLUMNS = (
+    Product.id,
+    Product.slug,
+    Product.title,
+    Product.description,
+    Product.price_idr,
+    Product.stock,
+    Product.weight_grams,
+    Product.category_id,
+    Product.updated_at,
+)
+CATEGORY_COLUMNS = (Category.id, Category.slug, Category.name_id, Category.name_en)
+PHOTO_COLUMNS = (ProductPhoto.key, ProductPhoto.width, ProductPhoto.height, ProductPhoto.alt_text)
+
+
+@cache
+def product_statement() -> sa.Select:
+    """The visible product of :slug with its artisan, category and photos: one row a photo.
+
+    Built once: making a select costs several times more than running it (a product page is
+    two selects, and it asks for them on every cache miss).
+    """
+    columns = (*DETAIL_COLUMNS, *PUBLIC_ARTISAN_COLUMNS, *CATEGORY_COLUMNS, *PHOTO_COLUMNS)
+    return (
+        visible_products(*columns)
+        .outerjoin(Category, Category.id == Product.category_id)
+        .outerjoin(ProductPhoto, ProductPhoto.product_id == Product.id)
+        .where(Product.slug == sa.bindparam("slug"))
+        .order_by(ProductPhoto.position, ProductPhoto.id)
+    )
 
 
 def product_by_slug(slug: str) -> ProductDetail | None:
-    """The visible product with this slug, with its public artisan and photos; None if hidden."""
-    stmt = visible_products(
-        Product.id,
-        Product.slug,
-        Product.title,
-        Product.description,
-        Product.price_idr,
-        Product.stock,
-        Product.weight_grams,
-        Product.category_id,
-        Product.updated_at,
-        *PUBLIC_ARTISAN_COLUMNS,
-    ).where(Product.slug == slug)
-    row = db.session.execute(stmt).first()
-    if row is None:
+    """The visible product with this slug, with its public artisan, category and photos (in
+    order); None if unknown or hidden."""
+    rows = db.session.execute(product_statement(), {"slug": slug}).all()
+    if not rows:
         return None
-    artisan = PublicArtisan(*row[9:])
-    detail = ProductDetail(*row[:9], artisan=artisan)
-    return replace(detail, photos=tuple(photos_of(detail.id)))
+    first = rows[0]
+    artisan_at, category_at = len(DETAIL_COLUMNS), len(DETAIL_COLUMNS) + 6
+    photo_at = category_at + len(CATEGORY_COLUMNS)
+    photos = tuple(Photo(*row[photo_at:]) for row in rows if row[photo_at] is not None)
+    category = first[category_at:photo_at]
+    return ProductDetail(
+        *first[:artisan_at],
+        artisan=PublicArtisan(*first[artisan_at:category_at]),
+        photos=photos,
+        category=CategoryInfo(*category) if category[0] is not None else None,
+    )
 
 
 def artisan_by_slug(slug: str) -> PublicArtisan | None:
@@ -211,41 +234,61 @@ def artisan_by_slug(slug: str) -> PublicArtisan | None:
     return PublicArtisan(*row) if row else None
 
 
-def related_cards(product: ProductDetail, limit: int = 4) -> list[ProductCard]:
-    """Other visible products of the same artisan or category: the artisan's own first, then
-    the newest (published_at, then id, descending), in two queries (the cards, their photos).
+@cache
+def related_statement(limit: int) -> sa.Select:
+    """Cards of :artisan_id's newest visible products but :product_id, then of :category_id's
+    newest by other artisans, each with its first photo: `limit` rows at most (built once).
 
-    The cards are the newest `limit` of the artisan's own, then the newest `limit` of the
-    category's by other artisans, merged by one outer sort of at most 2 x limit rows. Asked as
-    one "artisan OR category" filter sorted by "own first", the database sorts every visible
-    product of both on each page (233 ms at 100,000 products on SQLite); each half here reads
-    its own index (ix_products_artisan_status_published, ix_products_category_status_published)
-    newest first and stops after `limit` visible rows. The category half checks each row's
-    artisan as it goes: it reads past only the newer products of unverified artisans.
-    The order and NULLs are the database's own, as in the single sort it replaces.
+    Asked as one "artisan OR category" filter sorted by "own first", the database sorted every
+    visible product of both on each page (233 ms at 100,000 products on SQLite). Here each half
+    reads its own index (ix_products_artisan_status_published,
+    ix_products_category_status_published) newest first and stops after `limit` visible rows;
+    one outer sort merges at most 2 x limit. The category half checks each row's artisan as it
+    reads, so it reads past only the newer products of unverified artisans. The order, NULL
+    publication times included, is the database's own, as in the single sort it replaces.
     """
     newest = (Product.published_at.desc(), Product.id.desc())
-    own = (
-        visible_products(*RELATED_COLUMNS, sa.literal(0).label("rank"))
-        .where(Product.artisan_id == product.artisan.id, Product.id != product.id)
-        .order_by(*newest)
-        .limit(limit)
-        .subquery()
+    own = visible_products(*RELATED_COLUMNS, sa.literal(0).label("rank")).where(
+        Product.artisan_id == sa.bindparam("artisan_id"),
+        Product.id != sa.bindparam("product_id"),
     )
-    others = (
-        visible_products(*RELATED_COLUMNS, sa.literal(1).label("rank"))
-        .where(Product.category_id == product.category_id, Product.artisan_id != product.artisan.id)
-        .order_by(*newest)
-        .limit(limit)
-        .subquery()
+    others = visible_products(*RELATED_COLUMNS, sa.literal(1).label("rank")).where(
+        Product.category_id == sa.bindparam("category_id"),
+        Product.artisan_id != sa.bindparam("artisan_id"),
     )
-    both = sa.union_all(sa.select(own), sa.select(others)).subquery()
-    stmt = (
+    halves = [half.order_by(*newest).limit(limit).subquery() for half in (own, others)]
+    both = sa.union_all(*(sa.select(half) for half in halves)).subquery()
+    photo = aliased(ProductPhoto)
+    first_photo = (
+        sa.select(ProductPhoto.id)
+        .where(ProductPhoto.product_id == both.c.id)
+        .order_by(ProductPhoto.position, ProductPhoto.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return (
         sa.select(*(both.c[name] for name in CARD_NAMES))
+        .add_columns(photo.key, photo.width, photo.height, photo.alt_text)
+        .select_from(both)
+        .outerjoin(photo, photo.id == first_photo)
         .order_by(both.c.rank, both.c.published_at.desc(), both.c.id.desc())
         .limit(limit)
     )
-    return cards(stmt)
+
+
+def related_cards(product: ProductDetail, limit: int = 4) -> list[ProductCard]:
+    """Other visible products of the same artisan or category, each with its first photo: the
+    artisan's own first, then the newest (published_at, then id, descending). One query."""
+    params = {
+        "artisan_id": product.artisan.id,
+        "category_id": product.category_id,
+        "product_id": product.id,
+    }
+    size = len(CARD_NAMES)
+    return [
+        ProductCard(*row[:size], photo=Photo(*row[size:]) if row[size] is not None else None)
+        for row in db.session.execute(related_statement(limit), params)
+    ]
 
 
 # CARD_COLUMNS under names of their own (two are "slug"), and the sort key, for the subqueries.

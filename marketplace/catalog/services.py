@@ -126,12 +126,12 @@ class ProductView:
 
 
 def product_page(*, slug: str) -> ProductView:
-    """The visible product with this slug; NotFound when it is unknown or hidden."""
+    """The visible product with this slug; NotFound when it is unknown or hidden (two queries:
+    the product with its artisan, category and photos; the related cards with theirs)."""
     product = product_by_slug(slug)
     if product is None:
         raise NotFound(_("Produk tidak ditemukan."))
-    category = next((c for c in all_categories() if c.id == product.category_id), None)
-    return ProductView(product=product, category=category, related=related_cards(product))
+    return ProductView(product=product, category=product.category, related=related_cards(product))
 
 
 @dataclass(frozen=True)
