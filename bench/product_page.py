@@ -16,8 +16,10 @@ What it does:
    them), each requested once per round through Flask's test client, for --rounds rounds after a
    warm-up; the access log is formatted as in production but written to /dev/null;
 4. a markdown table: the median over rounds of each round's median and 90th-percentile time per
-   request, and the SQL statements per request (through SQLAlchemy; the page cache's version
-   read on a raw connection comes on top). --profile prints a cProfile of one more round.
+   request; the median CPU time of this process per request (on a shared machine, less noisy
+   than the clock; PostgreSQL's own work is not in it); the SQL statements per request (through
+   SQLAlchemy, BEGIN included; the page cache's version read on a raw connection comes on top).
+   --profile prints a cProfile of one more round.
 
 Nothing in the repository changes. Run with the project's venv Python.
 """
@@ -142,22 +144,24 @@ def measure(app, paths: list[str], rounds: int, profile: bool) -> dict:
     with app.app_context():
         engine = db.engine
     event.listen(engine, "before_cursor_execute", count)
-    medians, p90s, per_request = [], [], set()
+    medians, p90s, cpus, per_request = [], [], [], set()
     with open(os.devnull, "w") as devnull, redirect_stderr(devnull):
         for path in paths[: min(200, len(paths))]:  # warm-up: templates, region names, pools
             client.get(path, **base)
         for _ in range(rounds):
-            times = []
+            times, cpu = [], []
             for path in paths:
                 statements[0] = 0
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 response = client.get(path, **base)
                 times.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - cpu_started) * 1000)
                 if response.status_code != 200:
                     sys.exit(f"{path} answered {response.status_code}")
                 per_request.add(statements[0])
             medians.append(statistics.median(times))
             p90s.append(percentile(times, 0.9))
+            cpus.append(statistics.median(cpu))
         profiler = None
         if profile:
             profiler = cProfile.Profile()
@@ -173,6 +177,7 @@ def measure(app, paths: list[str], rounds: int, profile: bool) -> dict:
     return {
         "median": statistics.median(medians),
         "p90": statistics.median(p90s),
+        "cpu": statistics.median(cpus),
         "rounds": medians,
         "queries": sorted(per_request),
     }
@@ -224,11 +229,11 @@ def main() -> None:
         f"\n{options.products} products, {options.artisans} artisans; {len(paths)} different "
         f"product pages; median of {options.rounds} rounds (each round's median: {rounds} ms)\n"
     )
-    print("| database | products | page | median ms | p90 ms | queries per request |")
-    print("|---|---:|---|---:|---:|---:|")
+    print("| database | products | page | median ms | p90 ms | app CPU ms | queries per request |")
+    print("|---|---:|---|---:|---:|---:|---:|")
     print(
         f"| {options.database} | {options.products:,} | product page, cache off | "
-        f"{result['median']:.2f} | {result['p90']:.2f} | {queries} |"
+        f"{result['median']:.2f} | {result['p90']:.2f} | {result['cpu']:.2f} | {queries} |"
     )
 
 
