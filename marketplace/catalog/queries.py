@@ -236,25 +236,29 @@ def artisan_by_slug(slug: str) -> PublicArtisan | None:
 
 @cache
 def related_statement(limit: int) -> sa.Select:
-    """Cards of :artisan_id's newest visible products but :product_id, then of :category_id's
-    newest by other artisans, each with its first photo: `limit` rows at most (built once).
+    """Cards of :artisan_id's newest visible products but :product_id, then, when it has fewer
+    than `limit`, of :category_id's newest by other artisans; each with its first photo.
 
     Asked as one "artisan OR category" filter sorted by "own first", the database sorted every
     visible product of both on each page (233 ms at 100,000 products on SQLite). Here each half
     reads its own index (ix_products_artisan_status_published,
     ix_products_category_status_published) newest first and stops after `limit` visible rows;
-    one outer sort merges at most 2 x limit. The category half checks each row's artisan as it
-    reads, so it reads past only the newer products of unverified artisans. The order, NULL
-    publication times included, is the database's own, as in the single sort it replaces.
+    one outer sort merges at most 2 x limit. The category half runs only for a shop with fewer
+    than `limit` other products, so the rows it skips as the shop's own are fewer than `limit`;
+    it also reads past the newer products of unverified artisans, checking each as it reads.
+    The order, NULL publication times included, is the database's own, as in the single sort.
     """
     newest = (Product.published_at.desc(), Product.id.desc())
-    own = visible_products(*RELATED_COLUMNS, sa.literal(0).label("rank")).where(
+    mine = (
         Product.artisan_id == sa.bindparam("artisan_id"),
         Product.id != sa.bindparam("product_id"),
     )
+    own = visible_products(*RELATED_COLUMNS, sa.literal(0).label("rank")).where(*mine)
+    few = visible_products(Product.id).where(*mine).limit(limit).subquery()
     others = visible_products(*RELATED_COLUMNS, sa.literal(1).label("rank")).where(
         Product.category_id == sa.bindparam("category_id"),
         Product.artisan_id != sa.bindparam("artisan_id"),
+        sa.select(sa.func.count()).select_from(few).scalar_subquery() < limit,
     )
     halves = [half.order_by(*newest).limit(limit).subquery() for half in (own, others)]
     both = sa.union_all(*(sa.select(half) for half in halves)).subquery()
