@@ -248,19 +248,22 @@ def related_statement(limit: int) -> sa.Select:
     it also reads past the newer products of unverified artisans, checking each as it reads.
     The order, NULL publication times included, is the database's own, as in the single sort.
     """
+    # Constants written into the SQL, not bound: PostgreSQL then keeps one generic plan of this
+    # prepared statement instead of planning it again for every page (LIMIT $1 looks costly).
+    limit_sql, own_rank, other_rank = (sa.literal_column(str(n)) for n in (limit, 0, 1))
     newest = (Product.published_at.desc(), Product.id.desc())
     mine = (
         Product.artisan_id == sa.bindparam("artisan_id"),
         Product.id != sa.bindparam("product_id"),
     )
-    own = visible_products(*RELATED_COLUMNS, sa.literal(0).label("rank")).where(*mine)
-    few = visible_products(Product.id).where(*mine).limit(limit).subquery()
-    others = visible_products(*RELATED_COLUMNS, sa.literal(1).label("rank")).where(
+    own = visible_products(*RELATED_COLUMNS, own_rank.label("rank")).where(*mine)
+    few = visible_products(Product.id).where(*mine).limit(limit_sql).subquery()
+    others = visible_products(*RELATED_COLUMNS, other_rank.label("rank")).where(
         Product.category_id == sa.bindparam("category_id"),
         Product.artisan_id != sa.bindparam("artisan_id"),
-        sa.select(sa.func.count()).select_from(few).scalar_subquery() < limit,
+        sa.select(sa.func.count()).select_from(few).scalar_subquery() < limit_sql,
     )
-    halves = [half.order_by(*newest).limit(limit).subquery() for half in (own, others)]
+    halves = [half.order_by(*newest).limit(limit_sql).subquery() for half in (own, others)]
     both = sa.union_all(*(sa.select(half) for half in halves)).subquery()
     photo = aliased(ProductPhoto)
     first_photo = (
@@ -276,7 +279,7 @@ def related_statement(limit: int) -> sa.Select:
         .select_from(both)
         .outerjoin(photo, photo.id == first_photo)
         .order_by(both.c.rank, both.c.published_at.desc(), both.c.id.desc())
-        .limit(limit)
+        .limit(limit_sql)
     )
 
 
