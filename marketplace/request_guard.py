@@ -58,7 +58,7 @@ def refuse_unusable_values():
         sources.append(request.form)
     for values in sources:
         for name, items in values.lists():
-            if NUL in name or any(NUL in item for item in items):
+            if NUL in name or (NUL in items[0] if len(items) == 1 else NUL in "".join(items)):
                 return render_error(400, _("Isian berisi karakter yang tidak diizinkan."))
             if len(items) > 1 and name not in MULTI_VALUED_FIELDS:
                 return render_error(
