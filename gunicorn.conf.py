@@ -42,5 +42,5 @@ logconfig_dict = {
             "stream": "ext://sys.stderr",
         },
     },
-    "formatters": {"json": {"()": "marketplace.logs.JsonFormatter"}},
+    "formatters": {"json": {"()": "marketplace.log_lines.JsonFormatter"}},
 }

@@ -12,24 +12,26 @@ pytest's caplog sees every record (testing).
 
 from __future__ import annotations
 
-import json
 import logging
-import math
 import re
 import secrets
-import sys
 import time
-import traceback
 import warnings
-from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import sqlalchemy as sa
 from flask import Flask, g, has_request_context, request
 
-ACCESS_LOGGER = "marketplace.access"
+from marketplace.log_lines import (
+    ACCESS_LOGGER,
+    MASK,
+    JsonFormatter,
+    StderrHandler,
+    TextFormatter,
+    redact,
+)
+
 HANDLER_NAME = "marketplace-log"
-MASK = "[masked]"
 # A request id from outside is believed only if it cannot break a log line or a header.
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 # Route arguments and query parameters whose values are secrets (or bearer links).
@@ -38,99 +40,7 @@ SECRET_NAME = re.compile(r"token|password|secret|signature", re.IGNORECASE)
 # every "1" of a traceback would make it unreadable.
 MIN_REDACTED_LENGTH = 8
 MAX_LOGGED_URL = 1000
-TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 ACCESS_MESSAGE = "%s %s %s %.1f ms"
-# Built once: json.dumps with options makes a new encoder on every call.
-_to_json = json.JSONEncoder(ensure_ascii=False, default=str).encode
-_json_string = json.encoder.encode_basestring  # a str as a JSON string (C), as ensure_ascii=False
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per record: time (UTC, ISO 8601), level, logger, message and context."""
-
-    FIELDS = ("request_id", "method", "path", "query", "status", "duration_ms", "user_id")
-
-    def format(self, record: logging.LogRecord) -> str:
-        """The record as a single line of JSON (newlines in messages are escaped).
-
-        Written out piece by piece (one per request: the access line), the same text as
-        json.dumps(entry, ensure_ascii=False) of the fields in this order.
-        """
-        message = record.getMessage()
-        if record.name != ACCESS_LOGGER:  # the access line is made of masked values already
-            message = redact(message)
-        parts = [
-            '{"time": "',
-            _utc_time(record.created),
-            '", "level": ',
-            _json_string(record.levelname),
-            ', "logger": ',
-            _json_string(record.name),
-            ', "message": ',
-            _json_string(message),
-        ]
-        for field in self.FIELDS:
-            value = getattr(record, field, None)
-            if value is not None:
-                parts.append(f', "{field}": {_json_value(value)}')
-        if record.exc_info:
-            exception = record.exc_info[0].__name__ if record.exc_info[0] else None
-            trace = redact("".join(traceback.format_exception(*record.exc_info)))
-            parts.append(f', "exception": {_json_value(exception)}')
-            parts.append(f', "traceback": {_json_value(trace)}')
-        elif record.stack_info:
-            parts.append(f', "stack": {_json_value(record.stack_info)}')
-        parts.append("}")
-        return "".join(parts)
-
-
-def _json_value(value) -> str:
-    """A value as JSON: strings, whole numbers and finite floats directly, the rest encoded."""
-    kind = type(value)
-    if kind is str:
-        return _json_string(value)
-    if kind is int or (kind is float and math.isfinite(value)):
-        return repr(value)
-    return _to_json(value)
-
-
-_last_second: tuple[int, str] = (-1, "")
-
-
-def _utc_time(created: float) -> str:
-    """`2026-12-02T01:02:03.456Z`; the part up to the second is made once per second (one
-    tuple, swapped whole, so a thread never reads one second's date with another's time)."""
-    global _last_second
-    second = int(created)
-    cached = _last_second
-    if cached[0] != second:
-        cached = _last_second = (second, datetime.fromtimestamp(second, UTC).isoformat()[:19])
-    return f"{cached[1]}.{int((created - second) * 1000):03d}Z"
-
-
-class TextFormatter(logging.Formatter):
-    """Development's readable lines, with the request id (or `-` outside a request)."""
-
-    def __init__(self):
-        super().__init__(TEXT_FORMAT)
-
-    def format(self, record: logging.LogRecord) -> str:
-        """The line, secrets masked."""
-        if getattr(record, "request_id", None) is None:
-            record.request_id = "-"
-        return redact(super().format(record))
-
-
-class StderrHandler(logging.StreamHandler):
-    """Writes to whatever sys.stderr is at the time (a test's capture, gunicorn's redirect)."""
-
-    def __init__(self):
-        logging.Handler.__init__(self)
-
-    @property
-    def stream(self):
-        """The current sys.stderr."""
-        return sys.stderr
 
 
 class RequestContextFilter(logging.Filter):
@@ -303,15 +213,6 @@ def masked_query(req=None) -> str:
         for name, value in req.args.items(multi=True)
     ]
     return urlencode(pairs)[:MAX_LOGGED_URL]
-
-
-def redact(text: str) -> str:
-    """Text with this request's secrets masked (a message that repeats a path or a URL)."""
-    if not text or not has_request_context():
-        return text
-    for secret in g.get("log_secrets", ()):
-        text = text.replace(secret, MASK)
-    return text
 
 
 def init_error_reporting(app: Flask) -> None:
