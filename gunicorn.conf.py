@@ -6,6 +6,24 @@ the user and the private-link tokens masked, so gunicorn's own access log stays 
 error log (workers booting, timeouts) comes out as JSON lines on stderr too, beside the app's.
 """
 
+from gunicorn.glogging import Logger
+
+
+class AppWritesTheAccessLog(Logger):
+    """gunicorn's logger without its access line.
+
+    With logconfig_dict set, gunicorn builds the access line's fields (every header, the
+    times) on each request and hands them to the access logger even when that logger prints
+    nothing; the app writes the request's line itself, so gunicorn skips it altogether.
+    """
+
+    access_log_enabled = False
+
+    def access(self, resp, req, environ, request_time) -> None:
+        """Nothing: marketplace/logs.py writes the access line."""
+
+
+logger_class = AppWritesTheAccessLog
 accesslog = None
 
 logconfig_dict = {
@@ -24,5 +42,5 @@ logconfig_dict = {
             "stream": "ext://sys.stderr",
         },
     },
-    "formatters": {"json": {"()": "marketplace.logs.JsonFormatter"}},
+    "formatters": {"json": {"()": "marketplace.log_lines.JsonFormatter"}},
 }

@@ -21,7 +21,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -52,13 +51,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(env: dict, workers: int, threads: int):
-    """gunicorn serving wsgi:app on a free port; yields the port."""
+def gunicorn(env: dict, workers: int, threads: int, log: Path):
+    """gunicorn serving wsgi:app on a free port, its log (the app's JSON access lines and
+    gunicorn's own) in the file `log`; yields the port, the log and the master's pid."""
     port = free_port()
-    handle, log = tempfile.mkstemp(prefix="bench-gunicorn-", suffix=".log")
-    os.close(handle)
     command = [
-        str(ROOT / ".venv/bin/gunicorn"),
+        sys.executable,
+        "-m",
+        "gunicorn",
         os.environ.get("BENCH_WSGI", "wsgi:app"),
         "-b",
         f"127.0.0.1:{port}",
@@ -68,14 +68,15 @@ def gunicorn(env: dict, workers: int, threads: int):
         "gthread",
         "--threads",
         str(threads),
-        "--error-logfile",
-        log,
         "--log-level",
         "warning",
     ]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    with log.open("w") as handle:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=handle)
     try:
         for _ in range(200):
+            if process.poll() is not None:
+                raise SystemExit(f"gunicorn stopped; see {log}")
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
                 conn.request("GET", "/healthz")
@@ -94,11 +95,11 @@ def gunicorn(env: dict, workers: int, threads: int):
 def bench(backend: str, args) -> dict:
     """One backend: prepare, serve, load for several rounds, verify."""
     rounds = []
-    with database(backend, args.pg_url) as (url, env):
+    with database(backend, args.pg_url) as (url, env, folder):
         plenty, scarce = build_catalogue(url)
         received = snapshot(url)
         threads = args.threads or THREADS[backend]
-        with gunicorn(env, args.workers, threads) as (port, log, master):
+        with gunicorn(env, args.workers, threads, folder / "server.log") as (port, log, master):
             load(port, args.buyers, 2, plenty, [])  # warm-up: imports, connections, caches
             warm = verify_count(url)
             for _ in range(args.rounds):
@@ -230,8 +231,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         for line in r["errors"][:5] + r["problems"][:5]:
             print(f"    {line}")
-        if r["errors"]:
-            print(f"    gunicorn log: {r['log']}")
+        if r["errors"] or r["problems"]:
+            print(f"    server log: {r['log']}")
     print(
         "server CPU = CPU time of the gunicorn workers and their PostgreSQL backends per order\n"
         "(of it db: the backends' share); buyers CPU = the load generator's own CPU per order;\n"

@@ -7,6 +7,7 @@ import os
 import random
 import secrets
 import subprocess
+import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +20,7 @@ SCARCE_STOCK = 4
 PLENTY = 300
 
 
-def flask_env(url: str) -> dict:
+def flask_env(url: str, folder: Path) -> dict:
     """Environment for the app under test: production settings on the bench database."""
     env = dict(os.environ)
     env.update(PRODUCTION_ENV)
@@ -28,14 +29,14 @@ def flask_env(url: str) -> dict:
         SECRET_KEY=secrets.token_urlsafe(48),
         MAIL_BACKEND="console",
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("BENCH_PATH", "")])),
-        INSTANCE_PATH=tempfile.mkdtemp(prefix="bench-instance-"),
+        INSTANCE_PATH=str(folder / "instance"),
     )
     return env
 
 
 def flask(env: dict, *args: str) -> None:
     """Run a `flask --app wsgi` command, quietly unless it fails."""
-    command = [str(ROOT / ".venv/bin/flask"), "--app", "wsgi", *args]
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", *args]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     if done.returncode:
         raise SystemExit(f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
@@ -43,9 +44,10 @@ def flask(env: dict, *args: str) -> None:
 
 @contextmanager
 def database(backend: str, pg_url: str):
-    """A fresh, migrated database URL with regions and shipping rates."""
+    """A fresh, migrated database with regions and shipping rates: yields its URL, the app's
+    environment and the run's own temporary folder (SQLite file, instance/, server log)."""
+    folder = Path(tempfile.mkdtemp(prefix=f"bench-checkout-{backend}-"))
     if backend == "sqlite":
-        folder = tempfile.mkdtemp(prefix="bench-checkout-")
         url = f"sqlite:///{folder}/bench.sqlite3"
     else:
         import sqlalchemy as sa
@@ -57,11 +59,11 @@ def database(backend: str, pg_url: str):
             conn.execute(sa.text("DROP SCHEMA public CASCADE"))
             conn.execute(sa.text("CREATE SCHEMA public"))
         engine.dispose()
-    env = flask_env(url)
+    env = flask_env(url, folder)
     flask(env, "db", "upgrade", "heads")
     flask(env, "regions", "load")
     flask(env, "shipping", "load-defaults")
-    yield url, env
+    yield url, env, folder
 
 
 def build_catalogue(url: str) -> tuple[list[int], list[int]]:

@@ -12,23 +12,26 @@ pytest's caplog sees every record (testing).
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-import sys
+import secrets
 import time
-import traceback
-import uuid
 import warnings
-from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import sqlalchemy as sa
 from flask import Flask, g, has_request_context, request
 
-ACCESS_LOGGER = "marketplace.access"
+from marketplace.log_lines import (
+    ACCESS_LOGGER,
+    MASK,
+    JsonFormatter,
+    StderrHandler,
+    TextFormatter,
+    redact,
+)
+
 HANDLER_NAME = "marketplace-log"
-MASK = "[masked]"
 # A request id from outside is believed only if it cannot break a log line or a header.
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 # Route arguments and query parameters whose values are secrets (or bearer links).
@@ -37,58 +40,7 @@ SECRET_NAME = re.compile(r"token|password|secret|signature", re.IGNORECASE)
 # every "1" of a traceback would make it unreadable.
 MIN_REDACTED_LENGTH = 8
 MAX_LOGGED_URL = 1000
-TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per record: time (UTC, ISO 8601), level, logger, message and context."""
-
-    FIELDS = ("request_id", "method", "path", "query", "status", "duration_ms", "user_id")
-
-    def format(self, record: logging.LogRecord) -> str:
-        """The record as a single line of JSON (newlines in messages are escaped)."""
-        moment = datetime.fromtimestamp(record.created, UTC)
-        entry = {
-            "time": moment.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": redact(record.getMessage()),
-        }
-        for field in self.FIELDS:
-            value = getattr(record, field, None)
-            if value is not None:
-                entry[field] = value
-        if record.exc_info:
-            entry["exception"] = record.exc_info[0].__name__ if record.exc_info[0] else None
-            entry["traceback"] = redact("".join(traceback.format_exception(*record.exc_info)))
-        elif record.stack_info:
-            entry["stack"] = record.stack_info
-        return json.dumps(entry, ensure_ascii=False, default=str)
-
-
-class TextFormatter(logging.Formatter):
-    """Development's readable lines, with the request id (or `-` outside a request)."""
-
-    def __init__(self):
-        super().__init__(TEXT_FORMAT)
-
-    def format(self, record: logging.LogRecord) -> str:
-        """The line, secrets masked."""
-        if getattr(record, "request_id", None) is None:
-            record.request_id = "-"
-        return redact(super().format(record))
-
-
-class StderrHandler(logging.StreamHandler):
-    """Writes to whatever sys.stderr is at the time (a test's capture, gunicorn's redirect)."""
-
-    def __init__(self):
-        logging.Handler.__init__(self)
-
-    @property
-    def stream(self):
-        """The current sys.stderr."""
-        return sys.stderr
+ACCESS_MESSAGE = "%s %s %s %.1f ms"
 
 
 class RequestContextFilter(logging.Filter):
@@ -150,11 +102,12 @@ def configure_logging(log_format: str, level: str) -> None:
 
 def start_request() -> None:
     """Give the request its id and start its clock."""
-    incoming = request.headers.get("X-Request-ID", "")
-    g.request_id = incoming if SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
-    g.request_started = time.perf_counter()
-    g.access_logged = False
-    g.log_secrets = secret_values()
+    store, req = g._get_current_object(), request._get_current_object()  # one lookup each
+    incoming = req.environ.get("HTTP_X_REQUEST_ID", "")
+    store.request_id = incoming if SANE_REQUEST_ID.fullmatch(incoming) else secrets.token_hex(16)
+    store.request_started = time.perf_counter()
+    store.access_logged = False
+    store.log_secrets = secret_values(req)
 
 
 def finish_request(response):
@@ -172,36 +125,52 @@ def log_unfinished_request(error: BaseException | None) -> None:
         _log_access(500)
 
 
+_access_log = logging.getLogger(ACCESS_LOGGER)
+
+
 def _log_access(status: int) -> None:
-    """The one access line of a request."""
-    g.access_logged = True
-    duration = round((time.perf_counter() - g.request_started) * 1000, 1)
-    fields = {**request_fields(), "status": status, "duration_ms": duration}
+    """The one access line of a request.
+
+    Made straight from its fields (Logger.log would also look up the calling frame for each
+    line); it still goes through the logger, so levels, caplog and Sentry's filter apply.
+    """
+    store = g._get_current_object()
+    store.access_logged = True
     level = logging.WARNING if status >= 500 else logging.INFO
-    logging.getLogger(ACCESS_LOGGER).log(
-        level, "%s %s %s %.1f ms", request.method, fields["path"], status, duration, extra=fields
+    if not _access_log.isEnabledFor(level):
+        return
+    duration = round((time.perf_counter() - store.request_started) * 1000, 1)
+    fields = request_fields()
+    fields["status"] = status
+    fields["duration_ms"] = duration
+    args = (fields["method"], fields["path"], status, duration)
+    _access_log.handle(
+        _access_log.makeRecord(
+            ACCESS_LOGGER, level, __file__, 0, ACCESS_MESSAGE, args, None, extra=fields
+        )
     )
 
 
 def request_fields() -> dict:
     """The request's id, method, masked path and query, and user id (if a user is logged in)."""
+    store, req = g._get_current_object(), request._get_current_object()
     fields = {
-        "request_id": g.request_id,
-        "method": request.method,
-        "path": masked_path(),
-        "user_id": _user_id(),
+        "request_id": store.request_id,
+        "method": req.method,
+        "path": masked_path(req),
+        "user_id": _user_id(store),
     }
-    query = masked_query()
+    query = masked_query(req)  # "" at once without a query string
     if query:
         fields["query"] = query
     return fields
 
 
-def _user_id() -> int | None:
+def _user_id(store) -> int | None:
     """The logged-in user's id, without a query: only if Flask-Login already loaded the user,
     and read from the identity map (after a commit the object's attributes are expired, and
     reading one would query the database, or fail once the session is gone)."""
-    user = g.get("_login_user")
+    user = store.get("_login_user")
     if not getattr(user, "is_authenticated", False):
         return None
     try:
@@ -211,42 +180,39 @@ def _user_id() -> int | None:
     return identity[0] if identity else None
 
 
-def secret_values() -> set[str]:
+def secret_values(req=None) -> set[str]:
     """The values of this request's secret route arguments and query parameters."""
+    req = req or request._get_current_object()
     values = {
         str(value)
-        for name, value in (request.view_args or {}).items()
+        for name, value in (req.view_args or {}).items()
         if SECRET_NAME.search(name) and value
     }
-    values |= {value for name, value in request.args.items(multi=True) if SECRET_NAME.search(name)}
+    if req.query_string:  # most pages have none: no parsing, no pass over parameters
+        values |= {value for name, value in req.args.items(multi=True) if SECRET_NAME.search(name)}
     return {value for value in values if len(value) >= MIN_REDACTED_LENGTH}
 
 
-def masked_path() -> str:
+def masked_path(req=None) -> str:
     """The request path with secret route arguments replaced by a mask."""
-    path = request.path
-    for name, value in (request.view_args or {}).items():
+    req = req or request._get_current_object()
+    path = req.path
+    for name, value in (req.view_args or {}).items():
         if SECRET_NAME.search(name) and isinstance(value, str) and value:
             path = path.replace(value, MASK)
     return path[:MAX_LOGGED_URL]
 
 
-def masked_query() -> str:
+def masked_query(req=None) -> str:
     """The query string with the values of secret parameters replaced by a mask."""
+    req = req or request._get_current_object()
+    if not req.query_string:
+        return ""
     pairs = [
         (name, MASK if SECRET_NAME.search(name) else value)
-        for name, value in request.args.items(multi=True)
+        for name, value in req.args.items(multi=True)
     ]
     return urlencode(pairs)[:MAX_LOGGED_URL]
-
-
-def redact(text: str) -> str:
-    """Text with this request's secrets masked (a message that repeats a path or a URL)."""
-    if not text or not has_request_context():
-        return text
-    for secret in g.get("log_secrets", ()):
-        text = text.replace(secret, MASK)
-    return text
 
 
 def init_error_reporting(app: Flask) -> None:

@@ -39,17 +39,26 @@ def refuse_untrusted_host(error: SecurityError):
 
 
 def refuse_unusable_values():
-    """The error page for a NUL or a repeated field; None (go on) for everything else."""
+    """The error page for a NUL or a repeated field; None (go on) for everything else.
+
+    Most requests are a GET of a page without a query string or a body: for them only the path
+    is looked at (nothing is parsed). Werkzeug reads a form whenever a Content-Type is sent.
+    """
     if isinstance(request.routing_exception, SecurityError):
         raise request.routing_exception  # the host is not ours: nothing else to look at
     if NUL in request.path:
         return render_error(404)
-    sources = [request.args]
-    if request.mimetype in FORM_TYPES:
+    environ = request.environ
+    has_query = bool(environ.get("QUERY_STRING"))
+    has_form = bool(environ.get("CONTENT_TYPE"))
+    if not has_query and not has_form:
+        return None
+    sources = [request.args] if has_query else []
+    if has_form and request.mimetype in FORM_TYPES:
         sources.append(request.form)
     for values in sources:
         for name, items in values.lists():
-            if NUL in name or any(NUL in item for item in items):
+            if NUL in name or (NUL in items[0] if len(items) == 1 else NUL in "".join(items)):
                 return render_error(400, _("Isian berisi karakter yang tidak diizinkan."))
             if len(items) > 1 and name not in MULTI_VALUED_FIELDS:
                 return render_error(
@@ -59,7 +68,7 @@ def refuse_unusable_values():
                         name=name[:40],
                     ),
                 )
-    if request.mimetype == "multipart/form-data":
+    if has_form and request.mimetype == "multipart/form-data":
         for upload in request.files.values():
             if NUL in (upload.filename or ""):
                 return render_error(400, _("Isian berisi karakter yang tidak diizinkan."))

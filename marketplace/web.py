@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 
 from flask import Blueprint, Flask, current_app, jsonify, redirect, request, session, url_for
 from flask_compress import Compress
@@ -31,7 +32,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(bp)
     # Compression first: after_request hooks run last-registered first, so it sees every header
     # set below (ETag, Vary) and adds Vary: Accept-Encoding to each response.
-    Compress(app)
+    register_compression(app)
     static_files.register(app)
     app.after_request(security_headers)
     app.add_template_filter(rupiah, "rupiah")
@@ -44,12 +45,38 @@ def register(app: Flask) -> None:
     install_datetime_filter(app)
 
 
+def register_compression(app: Flask) -> None:
+    """Flask-Compress (brotli, else gzip: config.COMPRESS_*), run only for a client that accepts
+    some encoding; every other response just gets its `Vary: Accept-Encoding`."""
+    compress = Compress()
+    app.config["COMPRESS_REGISTER"] = False  # the hook below calls it
+    compress.init_app(app)
+
+    def compress_if_accepted(response):
+        accepted = request.environ.get("HTTP_ACCEPT_ENCODING", "")
+        if accepted and accepted.strip().lower() != "identity":
+            return compress.after_request(response)
+        vary = response.headers.get("Vary")  # as Flask-Compress itself does it
+        if not vary:
+            response.headers["Vary"] = "Accept-Encoding"
+        elif "accept-encoding" not in vary.lower():
+            response.headers["Vary"] = f"{vary}, Accept-Encoding"
+        return response
+
+    app.after_request(compress_if_accepted)
+
+
+@lru_cache(maxsize=8)
+def content_security_policy(form_action_extra: tuple[str, ...]) -> str:
+    """The CSP header for the extra form targets (a payment provider's page), made once."""
+    extra = " ".join(form_action_extra)
+    return CSP.format(form_extra=f" {extra}" if extra else "")
+
+
 def security_headers(response):
     """Headers every response carries; pages load only what we serve (no CDN, no inline script)."""
-    extra = " ".join(current_app.config.get("CSP_FORM_ACTION_EXTRA", ()))
-    response.headers.setdefault(
-        "Content-Security-Policy", CSP.format(form_extra=f" {extra}" if extra else "")
-    )
+    extra = tuple(current_app.config.get("CSP_FORM_ACTION_EXTRA", ()))
+    response.headers.setdefault("Content-Security-Policy", content_security_policy(extra))
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
@@ -59,7 +86,7 @@ def security_headers(response):
         response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     # Public responses (photos, static files: see static_files.py) stay cacheable for everyone;
     # pages of a logged-in user never are.
-    if not response.cache_control.public and getattr(current_user, "is_authenticated", False):
+    if getattr(current_user, "is_authenticated", False) and not response.cache_control.public:
         response.headers["Cache-Control"] = "private, no-store"
         response.vary.add("Cookie")
     return response

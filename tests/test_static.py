@@ -122,6 +122,16 @@ def test_a_page_comes_gzip_encoded_when_accepted_and_reads_the_same(client):
     assert len(squeezed.get_data()) < len(plain.get_data()) / 2
 
 
+@pytest.mark.parametrize("accepted", [None, "identity", "zstd"])
+def test_a_client_taking_no_encoding_we_offer_gets_the_page_as_is(client, accepted):
+    headers = {"Accept-Encoding": accepted} if accepted else {}
+    response = client.get("/", headers=headers)
+    assert "Content-Encoding" not in response.headers
+    assert "</html>" in response.get_data(as_text=True)
+    # Shared caches must still keep the plain and the compressed copies apart.
+    assert "accept-encoding" in response.headers["Vary"].lower()
+
+
 def test_a_cached_catalog_page_is_compressed_too(client, make):
     make.product(title="Kain Tenun Ikat")
     first = client.get("/products", headers={"Accept-Encoding": "gzip"})

@@ -10,34 +10,59 @@ and the mail server far less than one round of each per message.
 Nothing is lost either way: a message stays in the outbox until it is sent, and the
 `send-mail` command (cron) sends whatever a stopped process left behind. Nothing goes out twice
 either: this thread and cron (on any server) claim the rows they send (services.deliver_pending).
+A message a request queues for this thread is claimed for it as it is written (the process's
+claim token, `claim_for_new_mail`), so the thread needs no claiming transaction of its own;
+cron takes such a message over only once that claim is older than MAIL_CLAIM_TIMEOUT.
 """
 
 from __future__ import annotations
 
 import os
 import queue
+import secrets
 import threading
+import time
 
 from flask import Flask, current_app, has_request_context
 
 BATCH = 100  # messages per read, mail-server connection and write
-_jobs: queue.Queue[tuple[Flask, list[int]]] = queue.Queue()
+# (app, message ids, the claim they were written with or None, when they were handed over)
+_jobs: queue.Queue[tuple[Flask, list[int], str | None, float]] = queue.Queue()
 _worker: dict[str, object] = {"pid": None}
 _start_lock = threading.Lock()
+_claim: dict[str, object] = {"pid": None, "token": None}
 
 
-def send_after_commit(ids: list[int]) -> None:
-    """Send these outbox messages now (inline) or hand them to this process's sender thread."""
+def _in_background() -> bool:
+    # Commands (cron, seed-demo) send inline: their process may exit before a thread would finish.
+    return current_app.config.get("MAIL_DELIVERY", "inline") == "background" and (
+        has_request_context()
+    )
+
+
+def claim_for_new_mail() -> str | None:
+    """The claim token a message queued now is written with: this process's sender thread's,
+    when the thread will send it; None when it is sent inline (the sender claims it then)."""
+    if not _in_background():
+        return None
+    if _claim["pid"] != os.getpid():  # gunicorn forks workers after import: one token each
+        _claim.update(pid=os.getpid(), token=secrets.token_hex(16))
+    return _claim["token"]
+
+
+def send_after_commit(ids: list[int], claimed_by: str | None = None) -> None:
+    """Send these outbox messages now (inline) or hand them to this process's sender thread.
+
+    `claimed_by`: the claim token the messages were written with (claim_for_new_mail), if any.
+    """
     from marketplace.mail.services import deliver_pending
 
-    # Commands (cron, seed-demo) send inline: their process may exit before a thread would finish.
-    background = current_app.config.get("MAIL_DELIVERY", "inline") == "background"
-    if not (background and has_request_context()):
+    if not _in_background():
         for start in range(0, len(ids), BATCH):
-            deliver_pending(ids=ids[start : start + BATCH], limit=BATCH)
+            deliver_pending(ids=ids[start : start + BATCH], limit=BATCH, claimed_by=claimed_by)
         return
     _ensure_worker()
-    _jobs.put((current_app._get_current_object(), ids))
+    _jobs.put((current_app._get_current_object(), ids, claimed_by, time.monotonic()))
 
 
 def _ensure_worker() -> None:
@@ -61,14 +86,23 @@ def _run() -> None:
                 batch.append(_jobs.get_nowait())
             except queue.Empty:
                 break
-        ids_by_app: dict[Flask, list[int]] = {}
-        for app, ids in batch:
-            ids_by_app.setdefault(app, []).extend(ids)
-        for app, ids in ids_by_app.items():
+        groups: dict[tuple[Flask, str | None], tuple[list[int], list[float]]] = {}
+        for app, ids, claimed_by, handed_over in batch:
+            ids_of, times = groups.setdefault((app, claimed_by), ([], []))
+            ids_of.extend(ids)
+            times.append(handed_over)
+        for (app, claimed_by), (ids, times) in groups.items():
             with app.app_context():
+                # Claimed so long ago that cron may soon take it over: claim it afresh.
+                renew = time.monotonic() - min(times) > app.config["MAIL_CLAIM_TIMEOUT"] / 2
                 try:
                     for start in range(0, len(ids), BATCH):
-                        services.deliver_pending(ids=ids[start : start + BATCH], limit=BATCH)
+                        services.deliver_pending(
+                            ids=ids[start : start + BATCH],
+                            limit=BATCH,
+                            claimed_by=claimed_by,
+                            renew=renew,
+                        )
                 except Exception:  # the thread must survive; send-mail retries later
                     app.logger.exception("background mail delivery failed; send-mail will retry")
                 finally:

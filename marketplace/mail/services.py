@@ -25,7 +25,7 @@ from flask_babel import force_locale
 from marketplace.db import after_commit, atomic, now_utc
 from marketplace.extensions import db
 from marketplace.mail.models import OutboxMessage
-from marketplace.mail.sender import send_after_commit
+from marketplace.mail.sender import claim_for_new_mail, send_after_commit
 
 MAX_ATTEMPTS = 10
 # Built once: a message is queued and sent with nearly every order.
@@ -69,6 +69,21 @@ _CLAIM_WAITING = _claim_of(_CLAIMABLE)
 _CLAIM_WAITING_OF = _claim_of(
     _CLAIMABLE.where(_outbox.c.id.in_(sa.bindparam("ids", expanding=True)))
 )
+# Messages written already claimed by this sender (sender.claim_for_new_mail): a plain read, or,
+# when they waited long enough that the claim could soon be taken over, a fresh claim.
+_HELD = sa.and_(
+    _outbox.c.id.in_(sa.bindparam("ids", expanding=True)),
+    _outbox.c.sent_at.is_(None),
+    _outbox.c.claim_token == sa.bindparam("token"),
+)
+_READ_HELD = sa.select(*_CLAIMED).where(_HELD)
+_RENEW_HELD = (
+    sa.update(_outbox)
+    .where(_HELD)
+    .values(claimed_at=sa.bindparam("now"))
+    .returning(*_CLAIMED)
+    .execution_options(synchronize_session=False)
+)
 # Only rows still holding this sender's claim: one taken over meanwhile is the new holder's.
 _MARK_SENT = (
     sa.update(_outbox)
@@ -108,6 +123,7 @@ def queue_mail(*, recipient: str, template: str, locale: str, kind: str = "", **
     with force_locale(locale or "id"):
         rendered = render_template(f"mail/{template}.txt", **context).strip()
     subject, _, body = rendered.partition("\n")
+    claim = claim_for_new_mail()  # this process's sender thread will send it: claimed for it now
     message_id = db.session.execute(
         _INSERT_MESSAGE,
         {
@@ -115,12 +131,19 @@ def queue_mail(*, recipient: str, template: str, locale: str, kind: str = "", **
             "subject": subject.strip(),
             "body": body.strip() + "\n",
             "kind": kind,
+            "claim_token": claim,
+            "claimed_at": now_utc() if claim else None,
         },
     ).scalar_one()
-    after_commit(lambda: send_after_commit([message_id]))
+    after_commit(lambda: send_after_commit([message_id], claimed_by=claim))
 
 
-def deliver_pending(ids: list[int] | None = None, limit: int = 100) -> int:
+def deliver_pending(
+    ids: list[int] | None = None,
+    limit: int = 100,
+    claimed_by: str | None = None,
+    renew: bool = False,
+) -> int:
     """Send waiting messages (all, or those ids); returns how many went out.
 
     A short transaction claims the batch; then one mail-server connection sends it, and one
@@ -128,9 +151,16 @@ def deliver_pending(ids: list[int] | None = None, limit: int = 100) -> int:
     released for `send-mail`). Several senders may run at once: each sends only what it claimed.
     A crash between sending and marking leaves the batch claimed; it is sent again once the
     claim is older than MAIL_CLAIM_TIMEOUT, with the same Message-ID: delivery is at least once.
+    Messages written with a claim (`claimed_by`: ids required) are only read, not claimed again,
+    unless `renew` (they waited long): then their claim is dated afresh. Any that another
+    sender has taken over meanwhile are left to it.
     """
-    token = secrets.token_hex(16)
-    messages = _claim(token, ids, limit)
+    if claimed_by is None:
+        token = secrets.token_hex(16)
+        messages = _claim(token, ids, limit)
+    else:
+        token = claimed_by
+        messages = _held(token, ids or [], renew)
     if not messages:
         return 0
     sent: list[int] = []
@@ -165,6 +195,18 @@ def _claim(token: str, ids: list[int] | None, limit: int) -> list[sa.Row]:
             rows = db.session.execute(_CLAIM_WAITING, params).all()
         else:
             rows = db.session.execute(_CLAIM_WAITING_OF, {**params, "ids": ids}).all()
+    return sorted(rows, key=lambda row: row.id)
+
+
+def _held(token: str, ids: list[int], renew: bool) -> list[sa.Row]:
+    """The messages of `ids` still waiting under this sender's claim, oldest first."""
+    params = {"token": token, "ids": ids}
+    if renew:
+        with atomic():
+            rows = db.session.execute(_RENEW_HELD, {**params, "now": now_utc()}).all()
+    else:
+        rows = db.session.execute(_READ_HELD, params).all()
+        db.session.commit()  # ends the read: no snapshot held open while the mail server talks
     return sorted(rows, key=lambda row: row.id)
 
 

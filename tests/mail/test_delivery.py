@@ -142,6 +142,54 @@ def test_a_sender_whose_claim_was_taken_over_does_not_mark_the_new_holders_messa
     assert (row.sent_at, row.claim_token) == (None, "another-sender")
 
 
+def test_mail_a_request_queues_for_its_sender_thread_is_sent_once_and_cron_leaves_it(
+    app, ctx, smtp_server
+):
+    """The thread's messages are claimed as they are written: a `send-mail` run between the
+    commit and the thread's turn passes them by, and the thread sends them without a claim."""
+    from marketplace.mail import sender
+
+    app.config["MAIL_DELIVERY"] = "background"
+    handed = []
+    sender._jobs.put = handed.append  # hold the job back: cron runs first
+    try:
+        with app.test_request_context(), atomic():
+            services.queue_mail(
+                recipient="ani@example.com", template="password_reset", locale="id",
+                reset_url="http://x", minutes=5,
+            )  # fmt: skip
+    finally:
+        del sender._jobs.put
+    assert services.deliver_pending() == 0  # cron: claimed by the thread, not stale
+    assert smtp_server.recipients() == []
+    (job,) = handed
+    sender._jobs.put(job)
+    sender.wait_until_sent()
+    assert smtp_server.recipients() == ["ani@example.com"]
+    assert services.deliver_pending() == 0
+    db.session.expire_all()
+    row = db.session.scalar(sa.select(OutboxMessage))
+    assert row.sent_at is not None and row.attempts == 1 and row.claim_token is None
+
+
+@pytest.mark.parametrize("renew", [False, True], ids=["read", "claim renewed"])
+def test_a_sender_thread_leaves_its_messages_that_were_taken_over(app, ctx, smtp_server, renew):
+    ids = _leave_in_outbox(2, claim_token="thread-1", claimed_at=datetime.now(UTC))
+    with atomic():  # its claim went stale and cron took the second one over
+        db.session.execute(
+            sa.update(OutboxMessage)
+            .where(OutboxMessage.id == ids[1])
+            .values(claim_token="cron-run")
+        )
+
+    assert services.deliver_pending(ids=ids, claimed_by="thread-1", renew=renew) == 1
+
+    assert smtp_server.recipients() == ["buyer0@example.com"]
+    db.session.expire_all()
+    second = db.session.get(OutboxMessage, ids[1])
+    assert (second.sent_at, second.claim_token) == (None, "cron-run")
+
+
 def test_every_message_carries_date_message_id_and_auto_submitted(app, ctx, smtp_server):
     app.config["MAIL_DEFAULT_SENDER"] = "Toko BNN <noreply@toko.example.id>"
     with atomic():

@@ -166,11 +166,11 @@ def test_the_sender_thread_sends_what_queued_up_while_it_was_busy_in_batches(
     busy, release = threading.Event(), threading.Event()
     deliver = services.deliver_pending
 
-    def slow_first_delivery(ids=None, limit=100):
+    def slow_first_delivery(ids=None, limit=100, **claim):
         if not busy.is_set():
             busy.set()
             release.wait(5)
-        return deliver(ids=ids, limit=limit)
+        return deliver(ids=ids, limit=limit, **claim)
 
     monkeypatch.setattr(services, "deliver_pending", slow_first_delivery)
     for name in ("ani", "budi", "citra", "dewi"):
