@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from marketplace import create_app
 from marketplace.catalog import listings, page_lru, services
+from marketplace.catalog.models import Product
 from marketplace.extensions import db
 from marketplace.orders import services as orders
 from tests.catalog.conftest import QueryCounter
@@ -133,6 +134,17 @@ def test_a_sale_drops_the_pages_showing_the_product_and_keeps_the_others(app, ca
         assert visit(client, url) == (True, visit(client, url)[1])
 
 
+def test_a_sale_drops_the_product_pages_that_show_it_among_related_products(app, shop, catalog):
+    sibling = shop.product(artisan_id=catalog.a.artisan_id, title="Selendang Tenun", stock=9)
+    client = app.test_client()
+    url = f"/products/{sibling.slug}"
+    warm(client, [url])
+    assert "Kain Tenun Ikat" in visit(client, url)[1]  # A, by the same artisan
+    sell(app, catalog.a.id)
+    fresh, page = visit(client, url)
+    assert not fresh and "Tinggal 5" in page
+
+
 def test_a_sale_leaving_plenty_keeps_every_page_cached(app, catalog):
     client = app.test_client()
     pages = [*catalog.pages_of_a(), *catalog.pages_of_b(), "/products"]
@@ -234,22 +246,32 @@ def test_a_page_shared_through_redis_is_not_served_once_its_product_changed(
     assert cached(two, url_b)  # B's shared copy was not: worker 2 never rendered it
 
 
-def test_an_artisans_stock_edit_shows_at_once_and_keeps_other_pages(app, catalog):
-    client = app.test_client()
-    warm(client, [*catalog.pages_of_a(), *catalog.pages_of_b()])
+def edit(app, product_id: int, stock_new: int | None = None, **changes) -> None:
+    """The artisan saves the edit form of their product with these changes."""
     with app.app_context():
-        product = listings.owned_product(artisan_id=catalog.a.artisan_id, product_id=catalog.a.id)
-        same = {
+        product = db.session.get(Product, product_id)
+        fields = {
             "title": product.title,
             "category_id": product.category_id,
             "description": product.description,
             "price_idr": product.price_idr,
             "weight_grams": product.weight_grams,
+            **changes,
         }
         listings.update_product(
-            artisan_id=product.artisan_id, product_id=product.id, stock_seen=6, stock_new=2, **same
+            artisan_id=product.artisan_id,
+            product_id=product.id,
+            stock_seen=product.stock,
+            stock_new=product.stock if stock_new is None else stock_new,
+            **fields,
         )
         db.session.remove()
+
+
+def test_an_artisans_stock_edit_shows_at_once_and_keeps_other_pages(app, catalog):
+    client = app.test_client()
+    warm(client, [*catalog.pages_of_a(), *catalog.pages_of_b()])
+    edit(app, catalog.a.id, stock_new=2)
     for url in catalog.pages_of_a():
         fresh, page = visit(client, url)
         assert not fresh and "Tinggal 2" in page, url
@@ -273,9 +295,10 @@ def test_stock_coming_back_shows_on_the_next_request(app, catalog, give_back):
         assert not fresh and "Kain Tenun Ikat" in page and "Tinggal" not in page, url
 
 
-def test_a_price_change_still_empties_every_page(app, shop, catalog):
+def test_a_price_change_still_empties_every_page(app, catalog):
     client = app.test_client()
     warm(client, catalog.pages_of_b())
-    shop.change_product(catalog.a.id, price_idr=99_000)
+    edit(app, catalog.a.id, price_idr=99_000)
     for url in catalog.pages_of_b():
         assert not cached(client, url), url
+    assert "Rp99.000" in visit(client, f"/products/{catalog.a.slug}")[1]
