@@ -15,7 +15,8 @@ What it does, in a throwaway directory (nothing in the repository changes):
    and over; "cache miss" rows give every request its own URL (bench/miss.lua walking the URLs
    of bench/miss_paths.py), and need wrk;
 4. a table: requests/s, median and 99th-percentile latency, each page's requests/s as a share of
-   its floor and of the reference, the measured page-cache hit rate, the goals (bench/report.py).
+   its floor and of the reference, the measured page-cache hit rate, the goals (bench/report.py);
+5. the mixed run (bench/mixed.py): browsing, searching and buying at once, with the hit rate.
 
 The standard library, SQLAlchemy (to read the catalogue) and subprocesses; run with the
 project's venv Python.
@@ -44,6 +45,7 @@ sys.path.insert(0, str(BENCH))
 
 import catalog  # noqa: E402  (bench/catalog.py: the data and the pages)
 from miss_paths import miss_paths  # noqa: E402  (bench/miss_paths.py: the cache-miss URLs)
+from mixed import measure_mixed, print_mixed  # noqa: E402  (bench/mixed.py: buying too)
 from pyload import Result, python_load  # noqa: E402  (bench/pyload.py: used when wrk is missing)
 from report import Row, print_table  # noqa: E402  (bench/report.py: the table and the goals)
 from settings import PRODUCTION_ENV, ensure_postgres_database  # noqa: E402  (bench/settings.py)
@@ -331,12 +333,14 @@ def main() -> None:
     names = ["sqlite", "postgresql"] if options.database == "both" else [options.database]
     workdir = Path(tempfile.mkdtemp(prefix="bnn-bench-"))
     rows: list[Row] = []
+    mixed = []
     try:
         for name in names:
             url = prepare_database(name)
             if url:
                 (workdir / name).mkdir()
                 rows += measure_database(name, url, options, wrk, workdir / name)
+                mixed += measure_mixed(name, url, options, wrk, workdir / name)
     finally:
         if options.keep:
             print(f"kept {workdir}")
@@ -348,6 +352,7 @@ def main() -> None:
         f"{options.worker_class}; concurrency {options.concurrency}; median of {options.rounds} "
         f"rounds of {options.duration:g}s, page and floor alternating",
     )
+    print_mixed(mixed)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from marketplace.accounts.models import PasswordResetToken, User
 from marketplace.artisans.models import Artisan, TrainingRecord
 from marketplace.audit.models import AuditEntry, AuditEntryRegion
 from marketplace.cart.models import CartItem
-from marketplace.catalog.cache import CatalogState
+from marketplace.catalog.cache import CatalogChange, CatalogState
 from marketplace.catalog.models import Category, Product, ProductPhoto
 from marketplace.dashboard.models import (  # and the cube tables
     ArtisanLastSale,
@@ -23,6 +23,7 @@ __all__ = [
     "AuditEntry",
     "AuditEntryRegion",
     "CartItem",
+    "CatalogChange",
     "CatalogState",
     "Category",
     "LedgerEntry",

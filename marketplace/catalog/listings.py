@@ -2,7 +2,8 @@
 
 Every function takes the acting artisan's id and finds the product among that artisan's own:
 anyone else's product id is NotFound, never a hint that it exists. Each change that buyers can
-see bumps the catalog version and refreshes the product's search row in the same transaction.
+see tells the page cache (catalog/cache.py: the catalog version, or for a stock change alone the
+change log) and refreshes the product's search row in the same transaction.
 Photos have their own module, marketplace/artisans/product_photos.py.
 """
 
@@ -17,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from marketplace.artisans import integrations
 from marketplace.artisans.models import Artisan, ArtisanStatus
-from marketplace.catalog.cache import bump_catalog_version
+from marketplace.catalog.cache import bump_catalog_version, log_stock_changes
 from marketplace.catalog.models import Category, Product, ProductPhoto, ProductStatus
 from marketplace.db import atomic, now_utc
 from marketplace.errors import Conflict, NotFound, ValidationError
@@ -165,6 +166,7 @@ def update_product(
     _check_stock(stock_seen, field="stock")
     product = owned_product(artisan_id=artisan_id, product_id=product_id)
     delta = stock_new - stock_seen
+    edited = any(getattr(product, name) != value for name, value in values.items())
     with atomic():
         db.session.execute(
             sa.update(Product)
@@ -172,12 +174,13 @@ def update_product(
             .values(**values)
         )
         if delta:
-            moved = db.session.execute(
+            stock = db.session.execute(
                 sa.update(Product)
                 .where(Product.id == product.id, Product.stock + delta >= 0)
                 .values(stock=Product.stock + delta)
-            ).rowcount
-            if moved != 1:
+                .returning(Product.stock)
+            ).scalar()
+            if stock is None:
                 left = db.session.scalar(sa.select(Product.stock).where(Product.id == product.id))
                 raise Conflict(
                     _(
@@ -187,7 +190,12 @@ def update_product(
                     ),
                     stock=left,
                 )
-        announce_change(product.id, visible=product.status == ProductStatus.ACTIVE)
+        visible = product.status == ProductStatus.ACTIVE
+        # A new title, price or category changes which pages show the product and what they
+        # say: every page goes. A stock change alone drops only the pages that show it.
+        announce_change(product.id, visible=visible and edited)
+        if visible and delta and not edited:
+            log_stock_changes([(product.id, stock - delta, stock)])
     db.session.refresh(product)
     return product
 

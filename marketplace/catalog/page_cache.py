@@ -1,4 +1,4 @@
-"""Caching of storefront pages that every visitor sees alike, keyed by the catalog version.
+"""Caching of storefront pages that every visitor sees alike.
 
 Two levels, both under (catalog version, language, full URL):
 
@@ -12,27 +12,37 @@ only on the language, the URL and the cart count (all in the key) and the CSRF t
 cached page and fragment holds a placeholder instead of the token, swapped for the visitor's own
 token when served, so no visitor ever receives another's token.
 
-Invalidation: every change to what buyers see bumps the catalog version in its own transaction
-(catalog/cache.py). Each request reads the version first (one primary-key read on a raw pooled
-connection: the ORM session costs several times more than the read itself), so a change misses
-the cache at once and the old entries are dropped. Data read after the version is never older
-than it. With REDIS_URL set, workers also share entries through Redis (they expire in an hour).
+Invalidation (catalog/cache.py has the writers' side). Each request first reads the state row
+(one primary-key read on a raw pooled connection: the ORM session costs several times more than
+the read itself): its catalog version and its change_seq. A new version drops every page; a new
+change_seq makes the worker read which products' shown stock changed and drop only the pages
+showing them (page_lru.py). So every entry records what it depends on: the seq read before its
+data (data read after the stamp is never older than it), the products it shows (shown_products()
+of the context the page was built from) and, for the home page's best sellers, until when it
+may be served. With REDIS_URL set, workers also share entries through Redis (they expire in an
+hour); one is served only if the worker's own change log says none of its products changed
+since it was rendered.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
-import threading
-from collections import OrderedDict
+import math
 from collections.abc import Callable
+from datetime import timedelta
 
+import sqlalchemy as sa
 from flask import current_app, render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from marketplace.catalog import page_lru
+from marketplace.catalog.page_lru import LRUCache
+from marketplace.catalog.queries import ProductCard, ProductDetail
 from marketplace.extensions import db
 from marketplace.i18n import select_locale
 from marketplace.web import cart_count
@@ -42,44 +52,6 @@ log = logging.getLogger(__name__)
 BLOCKS = ("title", "description", "head", "content")
 CSRF_PLACEHOLDER = "__catalog_csrf_token__"
 REDIS_TTL = 3600
-
-
-class LRUCache:
-    """A small thread-safe LRU of rendered fragments; dropped whole when the version moves on."""
-
-    def __init__(self, size: int):
-        """Keep at most size entries."""
-        self.size = size
-        self.version = -1
-        self._data: OrderedDict[str, dict] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, version: int, key: str) -> dict | None:
-        """The entry for key under this version, or None."""
-        with self._lock:
-            if version != self.version:
-                return None
-            entry = self._data.get(key)
-            if entry is not None:
-                self._data.move_to_end(key)
-            return entry
-
-    def put(self, version: int, key: str, entry: dict) -> None:
-        """Store entry; a newer version empties the cache first (old pages are stale anyway)."""
-        with self._lock:
-            if version > self.version:
-                self._data.clear()
-                self.version = version
-            elif version < self.version:
-                return  # rendered from data older than what this worker has already seen
-            self._data[key] = entry
-            self._data.move_to_end(key)
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
-
-    def __len__(self) -> int:
-        """How many entries are held."""
-        return len(self._data)
 
 
 def local_cache() -> LRUCache | None:
@@ -107,26 +79,29 @@ def redis_client():
     return client
 
 
-VERSION_SQL = "SELECT version, changed_at FROM catalog_state WHERE id = 1"
+STATE_SQL = "SELECT version, changed_at, change_seq FROM catalog_state WHERE id = 1"
+CHANGES_SQL = sa.text(
+    "SELECT seq, product_id FROM catalog_changes WHERE seq > :after AND seq <= :upto"
+)
 
 
-def read_stamp() -> tuple[int, str]:
-    """The catalog version and the time it was set, read on a raw pooled connection.
+def read_stamp() -> tuple[int, str, int]:
+    """The catalog version, the time it was set and the change_seq, on a raw pooled connection.
 
     Read on its own connection, in its own short transaction, before any catalog data: the
-    data a request then reads is at least as new as the version it is cached under. The time
+    data a request then reads is at least as new as the stamp it is cached under. The time
     tells apart two databases that happen to be at the same version (a database rebuilt from
     scratch behind the same Redis, one test after another).
     """
     connection = db.engine.raw_connection()
     try:
         cursor = connection.cursor()
-        cursor.execute(VERSION_SQL)
+        cursor.execute(STATE_SQL)
         row = cursor.fetchone()
         cursor.close()
     finally:
         connection.close()
-    return (int(row[0]), str(row[1])) if row else (0, "")
+    return (int(row[0]), str(row[1]), int(row[2])) if row else (0, "", 0)
 
 
 def read_version() -> int:
@@ -134,7 +109,36 @@ def read_version() -> int:
     return read_stamp()[0]
 
 
-def cache_key(kind: str, stamp: tuple[int, str], *extra) -> str:
+def read_changes(after: int, upto: int) -> list[tuple[int, int]]:
+    """The (seq, product id) rows of the change log in (after, upto]: read only when it moved."""
+    with db.engine.connect() as connection:
+        rows = connection.execute(CHANGES_SQL, {"after": after, "upto": upto}).all()
+    return [(int(seq), int(product_id)) for seq, product_id in rows]
+
+
+def shown_products(value, found: set[int] | None = None) -> set[int]:
+    """The ids of the products a page's context shows: every card and product detail in it.
+
+    Walks the plain values the services return (dataclasses, lists, tuples, dicts), so any page
+    built from them is covered, whatever its shape.
+    """
+    if found is None:
+        found = set()
+    if isinstance(value, ProductCard | ProductDetail):
+        found.add(value.id)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            shown_products(getattr(value, field.name), found)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            shown_products(item, found)
+    elif isinstance(value, dict):
+        for item in value.values():
+            shown_products(item, found)
+    return found
+
+
+def cache_key(kind: str, stamp: tuple[int, str, int], *extra) -> str:
     """(kind, catalog version and its time, language, extra..., full URL) as one string.
 
     The URL is taken raw from the WSGI environ (scheme, host, path, query string): the same
@@ -148,7 +152,7 @@ def cache_key(kind: str, stamp: tuple[int, str], *extra) -> str:
     parts = ":".join(str(part) for part in extra)
     # select_locale() is what Flask-Babel asks for the language; calling it directly spares
     # building a babel Locale on a cache hit, where nothing is translated.
-    version, changed = stamp
+    version, changed, _seq = stamp
     return f"catalog:{kind}:{version}@{changed}:{select_locale()}:{parts}:{url}"
 
 
@@ -178,30 +182,33 @@ def redis_key(key: str) -> str:
 
 
 def fetch(key: str, version: int) -> dict | None:
-    """The cached blocks for key from the LRU, then Redis; None on a miss."""
+    """The cached entry for key from the LRU, then Redis (if still valid); None on a miss."""
     lru = local_cache()
-    entry = lru.get(version, key) if lru is not None else None
+    if lru is None:
+        return None
+    entry = lru.get(version, key)
     if entry is None and (client := redis_client()) is not None:
         try:
             raw = client.get(redis_key(key))
         except Exception:  # Redis is an optimisation: when it is down, render instead
             log.warning("catalog cache: Redis unavailable", exc_info=True)
             raw = None
-        if raw is not None:
-            entry = json.loads(raw)
-            if lru is not None:
-                lru.put(version, key, entry)
+        if raw is not None and lru.valid(shared := json.loads(raw)):
+            entry = shared
+            lru.put(version, key, entry)
     return entry
 
 
 def store(key: str, version: int, entry: dict) -> None:
-    """Keep rendered blocks in the LRU and, when configured, in Redis."""
+    """Keep an entry in the LRU and, when configured, in Redis; not if it is stale already."""
     lru = local_cache()
-    if lru is not None:
-        lru.put(version, key, entry)
+    if lru is None or not lru.put(version, key, entry):
+        return
     if (client := redis_client()) is not None:
+        until = entry.get("until")
+        seconds = REDIS_TTL if until is None else math.ceil(until - page_lru.clock())
         try:
-            client.set(redis_key(key), json.dumps(entry), ex=REDIS_TTL)
+            client.set(redis_key(key), json.dumps(entry), ex=max(1, min(REDIS_TTL, seconds)))
         except Exception:  # see fetch()
             log.warning("catalog cache: Redis unavailable", exc_info=True)
 
@@ -211,14 +218,28 @@ def personal(html: str) -> str:
     return html.replace(CSRF_PLACEHOLDER, generate_csrf()) if CSRF_PLACEHOLDER in html else html
 
 
-def cached_page(template_name: str, build: Callable[[], dict]) -> str:
+def depends(context: dict, seq: int, max_age: timedelta | None) -> dict:
+    """What an entry rendered from context depends on (see page_lru.py)."""
+    meta = {"seq": seq, "shows": sorted(shown_products(context))}
+    if max_age is not None:
+        meta["until"] = page_lru.clock() + max_age.total_seconds()
+    return meta
+
+
+def cached_page(
+    template_name: str, build: Callable[[], dict], max_age: timedelta | None = None
+) -> str:
     """Serve a catalog page from the cache, or from build() + the template, in the page shell.
 
     build() runs only on a miss and returns the template's context; an exception it raises
-    (NotFound) propagates and nothing is cached.
+    (NotFound) propagates and nothing is cached. max_age: serve it at most that long (for what
+    no change is logged for, such as the best-seller order).
     """
     stamp = read_stamp()
-    version = stamp[0]
+    version, _changed, seq = stamp
+    lru = local_cache()
+    if lru is not None:
+        lru.follow(version, seq, read_changes)
     anonymous = not current_user.is_authenticated and "_flashes" not in session
     page_key = cache_key("page", stamp, cart_count()) if anonymous else ""
     if anonymous and (page := fetch(page_key, version)) is not None:
@@ -226,16 +247,19 @@ def cached_page(template_name: str, build: Callable[[], dict]) -> str:
     fragment_key = cache_key("blocks", stamp)
     entry = fetch(fragment_key, version)
     if entry is None:
-        entry = render_blocks(template_name, build())
+        context = build()
+        entry = {"blocks": render_blocks(template_name, context), **depends(context, seq, max_age)}
         store(fragment_key, version, entry)
     # The blocks are our own templates' autoescaped output (from this process or, with REDIS_URL,
     # from a sibling worker through the private Redis): HTML already, not user text.
+    blocks = entry["blocks"]
     if anonymous:
-        parts = {name: Markup(value) for name, value in entry.items()}  # noqa: S704
+        parts = {name: Markup(value) for name, value in blocks.items()}  # noqa: S704
         html = render_template(
             "catalog/_shell.html", parts=parts, csrf_token=lambda: CSRF_PLACEHOLDER
         )
-        store(page_key, version, {"html": html})
+        meta = {name: value for name, value in entry.items() if name != "blocks"}
+        store(page_key, version, {"html": html, **meta})
         return personal(html)
-    parts = {name: Markup(personal(value)) for name, value in entry.items()}  # noqa: S704
+    parts = {name: Markup(personal(value)) for name, value in blocks.items()}  # noqa: S704
     return render_template("catalog/_shell.html", parts=parts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, request, url_for
 from werkzeug.routing import BuildError
 
+from marketplace.cart.services import MAX_QUANTITY
 from marketplace.catalog.cache import STOCK_SHOWN_UP_TO
 from marketplace.media.pipeline import photo_url, srcset
 from marketplace.regions.services import region_name
@@ -15,6 +16,16 @@ def absolute(url: str) -> str:
     if url.startswith(("http://", "https://")):
         return url
     return request.host_url.rstrip("/") + url
+
+
+def quantity_max(stock: int) -> int:
+    """The quantity field's max: the stock while pages show it, else the cart's own limit.
+
+    A sale that leaves more than STOCK_SHOWN_UP_TO units does not evict the cached product page
+    (catalog/cache.py), so the page must not hold the exact figure above it; the cart checks
+    the quantity against the real stock when it is added ("Stok tinggal N.").
+    """
+    return stock if stock <= STOCK_SHOWN_UP_TO else MAX_QUANTITY
 
 
 def product_jsonld(view, language: str) -> dict:
@@ -69,3 +80,4 @@ def register(app: Flask) -> None:
     app.add_template_global(product_jsonld, "product_jsonld")
     app.add_template_global(cart_add_url, "cart_add_url")
     app.add_template_global(STOCK_SHOWN_UP_TO, "stock_shown_up_to")
+    app.add_template_global(quantity_max, "quantity_max")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 
 from marketplace.catalog import services, templating
+from marketplace.catalog.cache import SALE_RANKING_LAG
 from marketplace.catalog.categories import all_categories
 from marketplace.catalog.filters import SORTS, parse_filters
 from marketplace.catalog.page_cache import cached_page, local_cache, read_version
@@ -21,7 +22,10 @@ bp.record_once(lambda state: templating.register(state.app))
 @bp.get("/")
 def home():
     """Featured products, categories, shopping by province, and why buying here matters."""
-    return cached_page("catalog/home.html", lambda: {"home": services.home_page()})
+    # The best-seller order moves with every sale, which logs nothing (catalog/cache.py).
+    return cached_page(
+        "catalog/home.html", lambda: {"home": services.home_page()}, max_age=SALE_RANKING_LAG
+    )
 
 
 @bp.get("/products")

@@ -208,7 +208,7 @@ def _write_order(priced, buyer_id, email, address, key, locale, provider, save_a
     # What was written, for the e-mail and the caller; not tracked by the session, which would
     # only read it back.
     order = Order(id=order_id, **fields)
-    short, stock_left = take_stock([(line.product_id, line.quantity) for line in priced.lines])
+    short, taken = take_stock([(line.product_id, line.quantity) for line in priced.lines])
     if short:
         raise OutOfStock(shortages(short, priced))
     # The rest is written with plain INSERTs rather than through the unit of work: one
@@ -260,7 +260,7 @@ def _write_order(priced, buyer_id, email, address, key, locale, provider, save_a
         if save_address:
             _save_address(buyer_id, address)
     mails.order_placed(order, lines, provider.instructions(order))
-    bump_after_sale(stock_left)  # last, so the hot row, when touched, is held the shortest time
+    bump_after_sale(taken)  # last, so the hot row, when touched, is held the shortest time
     return order
 
 

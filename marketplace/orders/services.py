@@ -17,7 +17,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from marketplace.catalog.cache import bump_catalog_version
+from marketplace.catalog.cache import log_stock_changes
 from marketplace.catalog.models import Product
 from marketplace.dashboard.summary import add_order_sales
 from marketplace.db import atomic, now_utc
@@ -116,18 +116,23 @@ def return_units(lines_where, *, to_stock: bool = True) -> None:
         .group_by(OrderLine.product_id)
         .order_by(OrderLine.product_id)
     ).all()
+    moves = []
     for product_id, quantity in units:
         values = {"sold_count": Product.sold_count - quantity}
         if to_stock:
             values["stock"] = Product.stock + quantity
-        db.session.execute(
+        stock = db.session.execute(
             sa.update(Product)
             .where(Product.id == product_id)
             .values(**values)
+            .returning(Product.stock)
             .execution_options(synchronize_session=False)
-        )
-    if units:
-        bump_catalog_version()
+        ).scalar_one()
+        if to_stock:
+            moves.append((product_id, stock - quantity, stock))
+    # Only the stock shows on pages (the sold counts order the home page's best sellers, which
+    # catch up within catalog.cache.SALE_RANKING_LAG).
+    log_stock_changes(moves)
 
 
 def _release_refunded_stock(order_id: int, *, at: datetime) -> None:

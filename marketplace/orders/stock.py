@@ -37,12 +37,13 @@ _TAKE_STOCK = (
 )
 
 
-def take_stock(lines: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+def take_stock(lines: list[tuple[int, int]]) -> tuple[list[int], list[tuple[int, int, int]]]:
     """One conditional update per line, in product-id order.
 
-    Returns the ids that were short, and the stock left of the lines that were taken.
+    Returns the ids that were short, and (product id, units taken, stock left) of the lines
+    that were taken (what catalog.cache.bump_after_sale needs).
     """
-    short, stock_left = [], []
+    short, taken = [], []
     for product_id, quantity in sorted(lines):
         left = db.session.execute(
             _TAKE_STOCK, {"product_id": product_id, "quantity": quantity}
@@ -50,8 +51,8 @@ def take_stock(lines: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
         if left is None:
             short.append(product_id)
         else:
-            stock_left.append(left)
-    return short, stock_left
+            taken.append((product_id, quantity, left))
+    return short, taken
 
 
 def shortages(short: list[int], priced: PricedCart) -> list[dict]:

@@ -5,10 +5,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from marketplace.catalog import cache
-from marketplace.catalog.cache import SALE_RANKING_LAG, CatalogState
+from marketplace.catalog.cache import CatalogChange, CatalogState
 from marketplace.catalog.models import Product
-from marketplace.db import now_utc
 from marketplace.errors import Conflict
 from marketplace.extensions import db
 from marketplace.orders import services
@@ -169,37 +167,42 @@ def test_an_unpaid_order_cannot_be_refunded(ctx):
         services.refund_order(order.id)
 
 
-def catalog_version_after(change) -> int:
-    """The catalog version after `change`, starting from version 1 changed just now."""
-    db.session.merge(CatalogState(id=1, version=1, changed_at=now_utc()))
+def logged_after(change) -> list[int]:
+    """The products `change` logged as showing a new stock figure; the catalog version (which
+    would empty every cached page) must stay as it was."""
+    before = db.session.get(CatalogState, 1)
+    version, seq = before.version, before.change_seq
     db.session.commit()
     change()
-    return db.session.scalar(sa.select(CatalogState.version))
+    db.session.expire_all()
+    assert db.session.get(CatalogState, 1).version == version
+    return list(
+        db.session.scalars(
+            sa.select(CatalogChange.product_id)
+            .where(CatalogChange.seq > seq)
+            .order_by(CatalogChange.seq)
+        )
+    )
 
 
-def test_a_sale_that_changes_a_shown_stock_figure_bumps_the_catalog_version(ctx):
+def test_a_sale_is_logged_only_when_it_changes_a_shown_stock_figure(ctx):
     _artisan, (product,) = shop(stock=7)
-    assert catalog_version_after(lambda: order_for({product.id: 1})) == 1  # 6 left: "Stok tersedia"
-    assert catalog_version_after(lambda: order_for({product.id: 1})) == 2  # 5 left: "Tinggal 5"
+    assert logged_after(lambda: order_for({product.id: 1})) == []  # 6 left: "Stok tersedia"
+    assert logged_after(lambda: order_for({product.id: 1})) == [product.id]  # 5: "Tinggal 5"
+    assert logged_after(lambda: order_for({product.id: 5})) == [product.id]  # 0: "Stok habis"
 
 
-def test_a_sale_leaving_plenty_bumps_the_version_only_once_the_ranking_lag_has_passed(
-    ctx, monkeypatch
-):
+def test_a_sale_leaving_plenty_does_not_touch_the_catalog_state_row(ctx):
     _artisan, (product,) = shop(stock=50)
-    assert catalog_version_after(lambda: order_for({product.id: 1})) == 1
-    db.session.merge(CatalogState(id=1, version=1, changed_at=now_utc() - SALE_RANKING_LAG * 2))
+    before = tuple(db.session.execute(sa.select(CatalogState.__table__)).one())
     db.session.commit()
-    order_for({product.id: 1})  # this process tried a moment ago: it does not try again yet
-    assert db.session.scalar(sa.select(CatalogState.version)) == 1
-
-    later = cache.monotonic() + SALE_RANKING_LAG.total_seconds() / 2
-    monkeypatch.setattr(cache, "monotonic", lambda: later)
     order_for({product.id: 1})
-    assert db.session.scalar(sa.select(CatalogState.version)) == 2
+    assert tuple(db.session.execute(sa.select(CatalogState.__table__)).one()) == before
 
 
-def test_stock_coming_back_always_bumps_the_catalog_version(ctx):
-    _artisan, (product,) = shop(stock=50)
-    order = order_for({product.id: 1}).order
-    assert catalog_version_after(lambda: services.cancel_order(order.id)) == 2
+def test_stock_coming_back_is_logged_when_it_changes_a_shown_figure(ctx):
+    _artisan, (scarce, plenty) = shop(products=2, stock=5)
+    db.session.execute(sa.update(Product).where(Product.id == plenty.id).values(stock=50))
+    db.session.commit()
+    order = order_for({scarce.id: 1, plenty.id: 1}).order
+    assert logged_after(lambda: services.cancel_order(order.id)) == [scarce.id]  # 4 -> 5 shown
