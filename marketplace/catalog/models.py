@@ -48,6 +48,8 @@ class Product(TimestampMixin, Base):
         # The list pages' default order (newest first), read backwards: no sort of every
         # visible product per page.
         sa.Index("ix_products_status_published", "status", "published_at", "id"),
+        # The home page's best sellers, read backwards: the top eight without sorting them all.
+        sa.Index("ix_products_status_sold", "status", "sold_count", "published_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

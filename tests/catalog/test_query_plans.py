@@ -166,3 +166,20 @@ def test_a_search_runs_the_full_text_match_once_not_once_per_product(catalogue, 
             # or feeds a list subquery computed once; never a scan nested under the products.
             scans = [i for i, line in enumerate(lines) if "SCAN" in line or "SEARCH" in line]
             assert fts[0] == scans[0] or "LIST SUBQUERY" in plan, plan
+
+
+def test_the_home_page_reads_its_best_sellers_from_an_index(catalogue, database):
+    from marketplace.catalog.services import home_page
+
+    plans = plans_of(home_page)
+    (featured,) = [plan for statement, plan in plans if "sold_count" in statement]
+    assert "ix_products_status_sold" in featured
+    # The category and province counts come from the list index's blocks, not from products.
+    assert not [statement for statement, _plan in plans if "GROUP BY products" in statement]
+    if database.name == "sqlite":
+        assert "SCAN products" not in featured
+        return
+    all_nodes = list(nodes(json.loads(featured)[0]["Plan"]))
+    (products,) = [n for n in all_nodes if n.get("Relation Name") == "products"]
+    assert products["Node Type"] != "Seq Scan" and products.get("Scan Direction") == "Backward"
+    assert not [n for n in all_nodes if n["Node Type"] == "Sort" and n["Plan Rows"] > 8], featured
