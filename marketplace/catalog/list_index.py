@@ -47,7 +47,7 @@ ENTRY_COLUMNS = (
     ListEntry.regency_code,
     ListEntry.artisan_id,
 )
-# A scope's letter and the entry column it filters on.
+# A scope's letters and the entry columns they filter on.
 SCOPE_COLUMNS = {
     "c": ListEntry.category_id,
     "p": ListEntry.province_code,
@@ -65,7 +65,7 @@ class Order:
     block: type
     block_key: sa.orm.InstrumentedAttribute
     lowest: object  # below every real key: each scope's first block starts at (lowest, 0)
-    scopes: tuple[str, ...]  # the scope letters kept in this order ("" = the whole catalogue)
+    kinds: tuple[tuple[str, ...], ...]  # the kinds of scope kept in this order, as letters
 
 
 NEWEST = Order(
@@ -74,27 +74,40 @@ NEWEST = Order(
     ListBlockNewest,
     ListBlockNewest.start_at,
     datetime(1970, 1, 1, tzinfo=UTC),
-    ("", "c", "p", "r", "a"),
+    ((), ("c",), ("p",), ("r",), ("a",), ("c", "p"), ("c", "r")),
 )
 PRICE = Order(
-    "price", ListEntry.price_idr, ListBlockPrice, ListBlockPrice.start_price, 0, ("", "c", "p", "r")
+    "price",
+    ListEntry.price_idr,
+    ListBlockPrice,
+    ListBlockPrice.start_price,
+    0,
+    ((), ("c",), ("p",), ("r",), ("c", "p"), ("c", "r")),
 )
 ORDERS = (NEWEST, PRICE)
 ORDERS_BY_NAME = {order.name: order for order in ORDERS}
 
 
-def scope_value(scope: str) -> str | int | None:
-    """The value a scope's entries have in its column (None for the whole catalogue)."""
-    if not scope:
-        return None
-    return int(scope[1:]) if scope[0] in "ca" else scope[1:]
+def scope_of(**values) -> str:
+    """The scope of these filters, e.g. scope_of(p="32", c=3) == "c3/p32"; "" for none."""
+    return "/".join(f"{letter}{values[letter]}" for letter in "cpra" if letter in values)
+
+
+def scope_values(scope: str) -> dict[str, str | int]:
+    """{letter: value} of a scope: "c3/p32" -> {"c": 3, "p": "32"}."""
+    parts = scope.split("/") if scope else []
+    return {p[0]: int(p[1:]) if p[0] in "ca" else p[1:] for p in parts}
+
+
+def scope_kind(scope: str) -> tuple[str, ...]:
+    """The letters of a scope: "c3/p32" -> ("c", "p")."""
+    return tuple(scope_values(scope))
 
 
 def scope_condition(scope: str) -> sa.ColumnElement[bool]:
     """The entries of a scope."""
-    if not scope:
-        return sa.true()
-    return SCOPE_COLUMNS[scope[0]] == scope_value(scope)
+    values = scope_values(scope)
+    return sa.and_(sa.true(), *(SCOPE_COLUMNS[letter] == value for letter, value in values.items()))
 
 
 @functools.cache
@@ -110,9 +123,9 @@ def length_statement(order: Order) -> sa.Select:
 
 
 @functools.cache
-def window_statement(order: Order, letter: str) -> sa.Select:
+def window_statement(order: Order, kind: tuple[str, ...]) -> sa.Select:
     """(product_id, sort_key) of the entries at positions :start .. :start + :count - 1 of the
-    scope :scope (of this letter, whose entries have :value in the letter's column).
+    scope :scope (of this kind, whose entries have :value_<letter> in each letter's column).
 
     The block holding position :start is found by its first_position, and the seek starts at
     its first key: at most MAX_BLOCK entries are stepped over, however deep the page.
@@ -133,8 +146,8 @@ def window_statement(order: Order, letter: str) -> sa.Select:
     stmt = sa.select(ListEntry.product_id, order.entry_key.label("sort_key")).where(
         sa.tuple_(order.entry_key, ListEntry.product_id) >= first
     )
-    if letter:
-        stmt = stmt.where(SCOPE_COLUMNS[letter] == sa.bindparam("value"))
+    for letter in kind:
+        stmt = stmt.where(SCOPE_COLUMNS[letter] == sa.bindparam(f"value_{letter}"))
     return (
         stmt.order_by(order.entry_key, ListEntry.product_id)
         .limit(sa.bindparam("count", type_=sa.Integer))
@@ -143,14 +156,14 @@ def window_statement(order: Order, letter: str) -> sa.Select:
 
 
 def counts(order: Order, letters: tuple[str, ...]) -> dict[str, int]:
-    """{scope: entries} of every scope of these letters (e.g. "c": each category)."""
+    """{scope: entries} of every one-letter scope of these letters (e.g. "c": each category)."""
     block = order.block
     stmt = (
         sa.select(block.scope, sa.func.sum(block.entries))
         .where(sa.or_(*(block.scope.between(letter, f"{letter}~") for letter in letters)))
         .group_by(block.scope)
     )
-    return {scope: int(total) for scope, total in db.session.execute(stmt)}
+    return {scope: int(total) for scope, total in db.session.execute(stmt) if "/" not in scope}
 
 
 # --- writers -------------------------------------------------------------------------------
@@ -220,7 +233,7 @@ def scopes_of(row, order: Order) -> list[str]:
         "r": row.regency_code,
         "a": row.artisan_id,
     }
-    return [f"{letter}{values[letter]}" if letter else "" for letter in order.scopes]
+    return [scope_of(**{letter: values[letter] for letter in kind}) for kind in order.kinds]
 
 
 def _move(order: Order, moves: dict[str, dict]) -> None:
@@ -318,19 +331,16 @@ def rebuild() -> None:
     )
     for order in ORDERS:
         db.session.execute(sa.delete(order.block))
-        for letter in order.scopes:
-            db.session.execute(_blocks_of_every_scope(order, letter))
+        for kind in order.kinds:
+            db.session.execute(_blocks_of_every_scope(order, kind))
 
 
-def _blocks_of_every_scope(order: Order, letter: str) -> sa.Insert:
-    """INSERT the blocks of every scope of a letter, cut every BLOCK entries, in one statement."""
-    column = SCOPE_COLUMNS.get(letter)
-    if column is None:
-        scope = sa.literal("")
-        partition = None
-    else:
-        scope = sa.literal(letter) + sa.cast(column, sa.String)
-        partition = column
+def _blocks_of_every_scope(order: Order, kind: tuple[str, ...]) -> sa.Insert:
+    """INSERT the blocks of every scope of a kind, cut every BLOCK entries, in one statement."""
+    scope = sa.literal("")
+    for i, letter in enumerate(kind):  # in scope_of()'s order
+        scope = scope + (f"/{letter}" if i else letter) + sa.cast(SCOPE_COLUMNS[letter], sa.String)
+    partition = [SCOPE_COLUMNS[letter] for letter in kind] or None
     ranked = sa.select(
         scope.label("scope"),
         order.entry_key.label("key"),

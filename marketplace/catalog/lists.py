@@ -2,12 +2,13 @@
 
 Two kinds of list (issue 12):
 
-- a list the list index keeps counted (list_index.py): the whole catalogue, one category,
-  province, regency or artisan's shop, in any sort. Its count is exact and page N is a seek,
-  so a deep page costs what the first one costs, however large the catalogue;
-- every other list (two filters at once, a price range, a search): counted up to COUNT_CAP
-  ("10.000+ produk" past it) and read with OFFSET over the narrow list entries or the search's
-  matches, so the list's own length, never the catalogue's, bounds the work.
+- a list the list index keeps counted (list_index.py): the whole catalogue, a category, a
+  province or regency (each also within a category) or an artisan's shop, in any sort. Its
+  count is exact and page N is a seek, so a deep page costs what the first one costs, however
+  large the catalogue;
+- every other list (a price range, a search): counted up to COUNT_CAP ("10.000+ produk" past
+  it) and read with OFFSET over the narrow list entries or the search's matches, so the list's
+  own length, never the catalogue's, bounds the work.
 
 Each page is 2 or 3 statements: a count (the list index's length, or the capped count), the
 page's cards with their first photo, and, for a long list asked past its end, an exact count.
@@ -95,19 +96,17 @@ def list_products(*, filters: ListFilters, per_page: int = PER_PAGE) -> ProductP
 
 
 def list_scope(filters: ListFilters) -> str | None:
-    """The list index scope that is exactly these filters, or None (a price range, two filters)."""
+    """The list index scope that is exactly these filters, or None (a price range)."""
     if filters.min_price is not None or filters.max_price is not None:
         return None
-    named = []
+    values: dict[str, str | int] = {}
     if filters.category:
-        named.append(f"c{filters.category.id}")
+        values["c"] = filters.category.id
     if filters.regency:
-        named.append(f"r{filters.regency}")
+        values["r"] = filters.regency
     elif filters.province:
-        named.append(f"p{filters.province}")
-    if len(named) > 1:
-        return None
-    return named[0] if named else ""
+        values["p"] = filters.province
+    return list_index.scope_of(**values)
 
 
 # --- lists the list index counts ----------------------------------------------------------
@@ -133,19 +132,20 @@ def scope_page(
             count = total - offset - start
         else:
             start, count = offset, min(per_page, total - offset)
-        params = {"scope": scope, "value": list_index.scope_value(scope), "start": start}
-        params["count"] = count
-        rows = read_cards(_scope_cards(order.name, scope[:1], descending), params)
+        params = {"scope": scope, "start": start, "count": count}
+        values = list_index.scope_values(scope)
+        params.update((f"value_{letter}", value) for letter, value in values.items())
+        rows = read_cards(_scope_cards(order.name, tuple(values), descending), params)
     if filters is not None and page != filters.page:
         filters = filters.with_page(page)
     return ProductPage(rows, total, page, pages, filters, has_next=page < pages)
 
 
 @functools.cache
-def _scope_cards(order_name: str, letter: str, descending: bool) -> sa.Select:
-    """The cards of a window of a scope, in the list's order (built once per shape)."""
+def _scope_cards(order_name: str, kind: tuple[str, ...], descending: bool) -> sa.Select:
+    """The cards of a window of a scope of this kind, in the list's order (built once)."""
     order = list_index.ORDERS_BY_NAME[order_name]
-    window = list_index.window_statement(order, letter).subquery("window")
+    window = list_index.window_statement(order, kind).subquery("window")
     direction = sa.desc if descending else sa.asc
     return with_first_photo(
         visible_products(*CARD_COLUMNS)

@@ -105,6 +105,34 @@ class ListEntry(Base):
         sa.Index("ix_list_entries_regency_newest", "regency_code", "published_at", "product_id"),
         sa.Index("ix_list_entries_regency_price", "regency_code", "price_idr", "product_id"),
         sa.Index("ix_list_entries_artisan_newest", "artisan_id", "published_at", "product_id"),
+        sa.Index(
+            "ix_list_entries_category_province_newest",
+            "category_id",
+            "province_code",
+            "published_at",
+            "product_id",
+        ),
+        sa.Index(
+            "ix_list_entries_category_province_price",
+            "category_id",
+            "province_code",
+            "price_idr",
+            "product_id",
+        ),
+        sa.Index(
+            "ix_list_entries_category_regency_newest",
+            "category_id",
+            "regency_code",
+            "published_at",
+            "product_id",
+        ),
+        sa.Index(
+            "ix_list_entries_category_regency_price",
+            "category_id",
+            "regency_code",
+            "price_idr",
+            "product_id",
+        ),
     )
 
     product_id: Mapped[int] = mapped_column(
@@ -122,7 +150,8 @@ class ListBlockNewest(Base):
     """A run of consecutive entries of one list in (published_at, id) order, and its position.
 
     A list (scope): "" the whole catalogue, c<category id>, p<province>, r<regency>, a<artisan
-    id>. The block holds the entries from its start key up to the next block's start.
+    id>, c<id>/p<province>, c<id>/r<regency>. The block holds the entries from its start key up
+    to the next block's start.
     """
 
     __tablename__ = "list_blocks_newest"
@@ -145,7 +174,7 @@ class ListBlockNewest(Base):
 
 
 class ListBlockPrice(Base):
-    """The same as ListBlockNewest in (price, id) order (scopes "", c, p and r)."""
+    """The same as ListBlockNewest in (price, id) order (every scope but the artisans')."""
 
     __tablename__ = "list_blocks_price"
     __table_args__ = (

@@ -69,7 +69,7 @@ def artisan_page(*, slug: str, page: int = 1) -> ArtisanView:
     artisan = artisan_by_slug(slug)
     if artisan is None:
         raise NotFound(_("Perajin tidak ditemukan."))
-    products = scope_page(list_index.NEWEST, f"a{artisan.id}", True, page)
+    products = scope_page(list_index.NEWEST, list_index.scope_of(a=artisan.id), True, page)
     return ArtisanView(artisan=artisan, products=products)
 
 

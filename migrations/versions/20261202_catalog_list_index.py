@@ -6,7 +6,8 @@ Create Date: 2026-12-02 02:00:00
 
 `list_entries` holds one row per visible product (active, of a verified artisan) with the keys
 the lists sort and filter by, an index per list; `list_blocks_newest` and `list_blocks_price`
-cut each list (the whole catalogue, a category, a province, a regency, an artisan's shop) into
+cut each list (the whole catalogue, a category, a province, a regency, each of those two within
+a category, an artisan's shop) into
 counted runs of 256 entries, so that the entry at any position is found by an index seek
 instead of stepping over every entry before it (marketplace/catalog/list_index.py). And
 `ix_products_status_sold` gives the home page its best sellers without sorting the catalogue.
@@ -25,9 +26,14 @@ branch_labels = None
 depends_on = None
 
 BLOCK = 256
-ORDERS = {  # blocks table: (start column, its type, entry key, scope letters)
-    "list_blocks_newest": ("start_at", sa.DateTime(), "published_at", "cpra"),
-    "list_blocks_price": ("start_price", sa.BigInteger(), "price_idr", "cpr"),
+ORDERS = {  # blocks table: (start column, its type, entry key, kinds of scope by their letters)
+    "list_blocks_newest": (
+        "start_at",
+        sa.DateTime(),
+        "published_at",
+        ["c", "p", "r", "a", "cp", "cr"],
+    ),
+    "list_blocks_price": ("start_price", sa.BigInteger(), "price_idr", ["c", "p", "r", "cp", "cr"]),
 }
 SCOPE_COLUMNS = {"c": "category_id", "p": "province_code", "r": "regency_code", "a": "artisan_id"}
 
@@ -60,6 +66,10 @@ def upgrade():
         "regency_newest": ["regency_code", "published_at", "product_id"],
         "regency_price": ["regency_code", "price_idr", "product_id"],
         "artisan_newest": ["artisan_id", "published_at", "product_id"],
+        "category_province_newest": ["category_id", "province_code", "published_at", "product_id"],
+        "category_province_price": ["category_id", "province_code", "price_idr", "product_id"],
+        "category_regency_newest": ["category_id", "regency_code", "published_at", "product_id"],
+        "category_regency_price": ["category_id", "regency_code", "price_idr", "product_id"],
     }
     for name, columns in indexes.items():
         op.create_index(f"ix_list_entries_{name}", "list_entries", columns, unique=False)
@@ -101,12 +111,17 @@ def fill():
     # The first block of every scope starts below every real key; written as the application
     # writes datetimes on each database, so that its comparisons find it.
     lowest_at = "TIMESTAMP '1970-01-01 00:00:00'" if postgres else "'1970-01-01 00:00:00.000000'"
-    for table, (start, _type, key, letters) in ORDERS.items():
+    for table, (start, _type, key, kinds) in ORDERS.items():
         lowest = lowest_at if start == "start_at" else "0"
-        for letter in ["", *letters]:
-            column = SCOPE_COLUMNS.get(letter)
-            scope = f"'{letter}' || {column}" if column else "''"
-            partition = f"PARTITION BY {column} " if column else ""
+        for kind in ["", *kinds]:
+            # The scope's name, as list_index.scope_of() makes it: c3, p32, c3/r32.73 ...
+            parts = [
+                f"'{'/' if i else ''}{letter}' || {SCOPE_COLUMNS[letter]}"
+                for i, letter in enumerate(kind)
+            ]
+            scope = " || ".join(parts) or "''"
+            columns = ", ".join(SCOPE_COLUMNS[letter] for letter in kind)
+            partition = f"PARTITION BY {columns} " if kind else ""
             op.execute(
                 f"INSERT INTO {table} (scope, {start}, start_id, entries, first_position) "  # noqa: S608
                 f"SELECT scope, CASE WHEN n = 1 THEN {lowest} ELSE k END, "
