@@ -5,7 +5,14 @@ from marketplace.artisans.models import Artisan, TrainingRecord
 from marketplace.audit.models import AuditEntry, AuditEntryRegion
 from marketplace.cart.models import CartItem
 from marketplace.catalog.cache import CatalogChange, CatalogState
-from marketplace.catalog.models import Category, Product, ProductPhoto
+from marketplace.catalog.models import (
+    Category,
+    ListBlockNewest,
+    ListBlockPrice,
+    ListEntry,
+    Product,
+    ProductPhoto,
+)
 from marketplace.dashboard.models import (  # and the cube tables
     ArtisanLastSale,
     SalesOrderMarker,
@@ -27,6 +34,9 @@ __all__ = [
     "CatalogState",
     "Category",
     "LedgerEntry",
+    "ListBlockNewest",
+    "ListBlockPrice",
+    "ListEntry",
     "Order",
     "OrderEvent",
     "OrderLine",

@@ -55,6 +55,8 @@ class Product(TimestampMixin, Base):
         sa.Index(
             "ix_products_category_status_published", "category_id", "status", "published_at", "id"
         ),
+        # The home page's best sellers, read backwards: the top eight without sorting them all.
+        sa.Index("ix_products_status_sold", "status", "sold_count", "published_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -94,3 +96,111 @@ class ProductPhoto(Base):
     position: Mapped[int] = mapped_column(default=0)
 
     product: Mapped[Product] = relationship(back_populates="photos", lazy="raise")
+
+
+class ListEntry(Base):
+    """A visible product in the list index (catalog/list_index.py): the keys lists use.
+
+    One row per product buyers can see, kept by the same writers as the search index; an index
+    per list the shop shows gives each its order without a sort.
+    """
+
+    __tablename__ = "list_entries"
+    __table_args__ = (
+        sa.Index("ix_list_entries_newest", "published_at", "product_id"),
+        sa.Index("ix_list_entries_price", "price_idr", "product_id"),
+        sa.Index("ix_list_entries_category_newest", "category_id", "published_at", "product_id"),
+        sa.Index("ix_list_entries_category_price", "category_id", "price_idr", "product_id"),
+        sa.Index("ix_list_entries_province_newest", "province_code", "published_at", "product_id"),
+        sa.Index("ix_list_entries_province_price", "province_code", "price_idr", "product_id"),
+        sa.Index("ix_list_entries_regency_newest", "regency_code", "published_at", "product_id"),
+        sa.Index("ix_list_entries_regency_price", "regency_code", "price_idr", "product_id"),
+        sa.Index("ix_list_entries_artisan_newest", "artisan_id", "published_at", "product_id"),
+        sa.Index(
+            "ix_list_entries_category_province_newest",
+            "category_id",
+            "province_code",
+            "published_at",
+            "product_id",
+        ),
+        sa.Index(
+            "ix_list_entries_category_province_price",
+            "category_id",
+            "province_code",
+            "price_idr",
+            "product_id",
+        ),
+        sa.Index(
+            "ix_list_entries_category_regency_newest",
+            "category_id",
+            "regency_code",
+            "published_at",
+            "product_id",
+        ),
+        sa.Index(
+            "ix_list_entries_category_regency_price",
+            "category_id",
+            "regency_code",
+            "price_idr",
+            "product_id",
+        ),
+    )
+
+    product_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("products.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    published_at: Mapped[datetime]
+    price_idr: Mapped[int] = mapped_column(sa.BigInteger)
+    category_id: Mapped[int]
+    province_code: Mapped[str] = mapped_column(sa.String(2))
+    regency_code: Mapped[str] = mapped_column(sa.String(5))
+    artisan_id: Mapped[int]
+
+
+class ListBlockNewest(Base):
+    """A run of consecutive entries of one list in (published_at, id) order, and its position.
+
+    A list (scope): "" the whole catalogue, c<category id>, p<province>, r<regency>, a<artisan
+    id>, c<id>/p<province>, c<id>/r<regency>. The block holds the entries from its start key up
+    to the next block's start.
+    """
+
+    __tablename__ = "list_blocks_newest"
+    __table_args__ = (
+        sa.Index(
+            "ix_list_blocks_newest_position",
+            "scope",
+            "first_position",
+            "entries",
+            "start_at",
+            "start_id",
+        ),
+    )
+
+    scope: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    start_at: Mapped[datetime] = mapped_column(primary_key=True)
+    start_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    entries: Mapped[int]
+    first_position: Mapped[int]
+
+
+class ListBlockPrice(Base):
+    """The same as ListBlockNewest in (price, id) order (every scope but the artisans')."""
+
+    __tablename__ = "list_blocks_price"
+    __table_args__ = (
+        sa.Index(
+            "ix_list_blocks_price_position",
+            "scope",
+            "first_position",
+            "entries",
+            "start_price",
+            "start_id",
+        ),
+    )
+
+    scope: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    start_price: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
+    start_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    entries: Mapped[int]
+    first_position: Mapped[int]

@@ -11,8 +11,7 @@ to build, safe to cache, and they can never lazy-load anything (no N+1, no priva
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
@@ -88,51 +87,37 @@ CARD_COLUMNS = (
 
 
 def cards(stmt: sa.Select) -> list[ProductCard]:
-    """Run a select of CARD_COLUMNS and attach each product's first photo (one more query)."""
-    rows = [ProductCard(*row) for row in db.session.execute(stmt)]
-    return with_first_photos(rows)
+    """Run a select of CARD_COLUMNS (from visible_products) with each product's first photo."""
+    return read_cards(with_first_photo(stmt))
 
 
-def with_first_photos(rows: list[ProductCard]) -> list[ProductCard]:
-    """The same cards with their first photo, fetched for all of them in one query."""
-    if not rows:
-        return rows
-    first = first_photos([row.id for row in rows])
-    return [replace(row, photo=first.get(row.id)) for row in rows]
+def with_first_photo(stmt: sa.Select) -> sa.Select:
+    """A select of CARD_COLUMNS with the four columns of each product's first photo added.
 
-
-def first_photos(product_ids: Iterable[int]) -> dict[int, Photo]:
-    """product id -> its photo with the lowest position, in one query for all ids."""
-    ids = list(product_ids)
-    if not ids:
-        return {}
-    lowest = (
-        sa.select(ProductPhoto.product_id, sa.func.min(ProductPhoto.position).label("position"))
-        .where(ProductPhoto.product_id.in_(ids))
-        .group_by(ProductPhoto.product_id)
-        .subquery()
+    The photo comes in the same statement, by a left join on the id of the product's photo with
+    the lowest position: one query for the whole list.
+    """
+    first_photo = (
+        sa.select(ProductPhoto.id)
+        .where(ProductPhoto.product_id == Product.id)
+        .order_by(ProductPhoto.position, ProductPhoto.id)
+        .limit(1)
+        .correlate(Product)
+        .scalar_subquery()
     )
-    stmt = (
-        sa.select(
-            ProductPhoto.product_id,
-            ProductPhoto.key,
-            ProductPhoto.width,
-            ProductPhoto.height,
-            ProductPhoto.alt_text,
-        )
-        .join(
-            lowest,
-            sa.and_(
-                lowest.c.product_id == ProductPhoto.product_id,
-                lowest.c.position == ProductPhoto.position,
-            ),
-        )
-        .order_by(ProductPhoto.product_id, ProductPhoto.id)
-    )
-    result: dict[int, Photo] = {}
-    for product_id, key, width, height, alt in db.session.execute(stmt):
-        result.setdefault(product_id, Photo(key, width, height, alt))
-    return result
+    return stmt.add_columns(*PHOTO_COLUMNS).outerjoin(ProductPhoto, ProductPhoto.id == first_photo)
+
+
+def read_cards(stmt: sa.Select, params: dict | None = None) -> list[ProductCard]:
+    """The cards of a with_first_photo() select, run with these bound parameters."""
+    width = len(CARD_COLUMNS)
+    return [
+        ProductCard(*row[:width], photo=Photo(*row[width:]) if row[width] is not None else None)
+        for row in db.session.execute(stmt, params or {})
+    ]
+
+
+PHOTO_COLUMNS = (ProductPhoto.key, ProductPhoto.width, ProductPhoto.height, ProductPhoto.alt_text)
 
 
 @dataclass(frozen=True)

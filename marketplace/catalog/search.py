@@ -2,7 +2,8 @@
 
 The index holds one row per *visible* product (the visibility rule of queries.py), with its title,
 description, category names in Indonesian and English, and the artisan's shop name. Every writer
-keeps it current inside its own transaction:
+keeps it current inside its own transaction, and with it the list index (catalog/list_index.py),
+which follows the same rule:
 
 - reindex_product(product_id) after a product is created, edited, published or archived;
 - reindex_artisan(artisan_id) after an artisan is verified, suspended or renames the shop;
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from marketplace.artisans.models import Artisan
+from marketplace.catalog import list_index
 from marketplace.catalog.models import Category, Product
 from marketplace.catalog.queries import visible_products
 from marketplace.extensions import db
@@ -117,6 +119,7 @@ def reindex_product(product_id: int) -> None:
     db.session.flush()
     engine.delete([product_id])
     engine.insert(documents(Product.id == product_id))
+    list_index.refresh_product(product_id)
 
 
 def reindex_artisan(artisan_id: int) -> None:
@@ -130,13 +133,16 @@ def reindex_artisan(artisan_id: int) -> None:
     for chunk in chunks(ids, BATCH):
         engine.delete(chunk)
     engine.insert(documents(Product.artisan_id == artisan_id))
+    list_index.refresh_artisan(artisan_id)
 
 
 def rebuild_index() -> int:
-    """Empty the index and fill it with every visible product; returns how many were indexed."""
+    """Empty the index (and the list index) and fill it with every visible product; returns how
+    many were indexed."""
     engine = backend()
     db.session.flush()
     engine.clear()
+    list_index.rebuild()
     return engine.insert(documents(sa.true()))
 
 
@@ -149,6 +155,20 @@ def matches(query: str | None) -> sa.Subquery | None:
     if not terms:
         return None
     return backend().match(terms).subquery("search")
+
+
+def search_expression(query: str | None) -> str | None:
+    """The backend's query text for a shopper's text, or None without a searchable word.
+
+    Bound as :search_expression to match_subquery(), a statement that can be built once.
+    """
+    terms = query_terms(query)
+    return backend().expression(terms) if terms else None
+
+
+def match_subquery() -> sa.Subquery:
+    """matches() with the search expression left as the bound parameter :search_expression."""
+    return backend().match_clause().subquery("search")
 
 
 def chunks(items: Iterable, size: int) -> Iterator[list]:

@@ -44,6 +44,10 @@ class SearchTable:
 
     KEY = "product_id"  # the column holding the product id
 
+    def match(self, terms: list[str]) -> sa.TextClause:
+        """(product_id, score) of rows with every term as a word prefix; lower score is better."""
+        return self.match_clause().bindparams(search_expression=self.expression(terms))
+
     def delete(self, product_ids: list[int]) -> None:
         """Remove these products' rows."""
         if product_ids:
@@ -75,18 +79,17 @@ class SqliteSearch(SearchTable):
             documents,
         )
 
-    def match(self, terms: list[str]) -> sa.TextClause:
-        """(product_id, score) of rows with every term as a word prefix; lower score is better."""
+    def expression(self, terms: list[str]) -> str:
+        """The FTS5 query: every term as a word prefix."""
         # Each term is letters/digits only; quoting it anyway makes it a plain string for FTS5.
-        expression = " ".join('"{}"*'.format(term.replace('"', '""')) for term in terms)
-        return (
-            sa.text(
-                f"SELECT rowid AS product_id, bm25(product_search, {self.WEIGHTS}) AS score "  # noqa: S608
-                "FROM product_search WHERE product_search MATCH :search_expression"
-            )
-            .bindparams(search_expression=expression)
-            .columns(product_id=sa.Integer, score=sa.Float)
-        )
+        return " ".join('"{}"*'.format(term.replace('"', '""')) for term in terms)
+
+    def match_clause(self) -> sa.TextClause:
+        """(product_id, score) of the rows matching :search_expression; lower score is better."""
+        return sa.text(
+            f"SELECT rowid AS product_id, bm25(product_search, {self.WEIGHTS}) AS score "  # noqa: S608
+            "FROM product_search WHERE product_search MATCH :search_expression"
+        ).columns(product_id=sa.Integer, score=sa.Float)
 
 
 class PostgresSearch(SearchTable):
@@ -104,18 +107,17 @@ class PostgresSearch(SearchTable):
             documents,
         )
 
-    def match(self, terms: list[str]) -> sa.TextClause:
-        """(product_id, score) of rows with every term as a word prefix; lower score is better."""
-        expression = " & ".join(f"{term}:*" for term in terms)
-        return (
-            sa.text(
-                "SELECT product_id, -ts_rank(document, query) AS score "
-                "FROM product_search, to_tsquery('simple', :search_expression) AS query "
-                "WHERE document @@ query"
-            )
-            .bindparams(search_expression=expression)
-            .columns(product_id=sa.Integer, score=sa.Float)
-        )
+    def expression(self, terms: list[str]) -> str:
+        """The tsquery: every term as a word prefix."""
+        return " & ".join(f"{term}:*" for term in terms)
+
+    def match_clause(self) -> sa.TextClause:
+        """(product_id, score) of the rows matching :search_expression; lower score is better."""
+        return sa.text(
+            "SELECT product_id, -ts_rank(document, query) AS score "
+            "FROM product_search, to_tsquery('simple', :search_expression) AS query "
+            "WHERE document @@ query"
+        ).columns(product_id=sa.Integer, score=sa.Float)
 
 
 SQLITE = SqliteSearch()

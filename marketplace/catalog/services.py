@@ -9,13 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from marketplace.artisans.models import Artisan
-from marketplace.catalog import search
+from marketplace.catalog import list_index
 from marketplace.catalog.categories import CategoryInfo, all_categories
-from marketplace.catalog.filters import ListFilters
+from marketplace.catalog.lists import (  # noqa: F401  (list_products: a use case of the storefront)
+    ProductPage,
+    list_products,
+    scope_page,
+)
 from marketplace.catalog.models import Product
 from marketplace.catalog.queries import (
     CARD_COLUMNS,
@@ -32,88 +35,7 @@ from marketplace.catalog.queries import (
 from marketplace.errors import NotFound
 from marketplace.extensions import db
 
-PER_PAGE = 24
 FEATURED = 8
-
-
-@dataclass(frozen=True)
-class ProductPage:
-    """One page of a product list, with the total count of the whole list."""
-
-    cards: list[ProductCard]
-    total: int
-    page: int
-    pages: int
-    filters: ListFilters | None = None
-
-
-def list_products(*, filters: ListFilters, per_page: int = PER_PAGE) -> ProductPage:
-    """The visible products the filters select, sorted, one page of them (3 queries at most).
-
-    A page past the end is corrected to the last page. A search text without any searchable word
-    (only punctuation) lists as if there were none.
-    """
-    stmt = visible_products(*CARD_COLUMNS)
-    if filters.category:
-        stmt = stmt.where(Product.category_id == filters.category.id)
-    if filters.regency:
-        stmt = stmt.where(Artisan.regency_code == filters.regency)
-    elif filters.province:
-        stmt = stmt.where(Artisan.province_code == filters.province)
-    if filters.min_price is not None:
-        stmt = stmt.where(Product.price_idr >= filters.min_price)
-    if filters.max_price is not None:
-        stmt = stmt.where(Product.price_idr <= filters.max_price)
-    found = search.matches(filters.q) if filters.q else None
-    count_stmt = stmt
-    if found is not None:
-        # "Is it a match" is asked through an uncorrelated IN, so the full-text search runs
-        # once. Joined, SQLite's planner puts the FTS5 table in the inner loop of the count and
-        # runs the MATCH again for every visible product (hundreds of milliseconds at 10,000
-        # products). Only the relevance order needs the score: there the search is joined, and
-        # it is the outer loop of that join (the rows are read in score order).
-        count_stmt = stmt.where(Product.id.in_(sa.select(found.c.product_id)))
-        if filters.sort == "relevance":
-            stmt = stmt.join(found, found.c.product_id == Product.id)
-        else:
-            stmt = count_stmt
-    order = {
-        "newest": (Product.published_at.desc(), Product.id.desc()),
-        "price_asc": (Product.price_idr.asc(), Product.id.asc()),
-        "price_desc": (Product.price_idr.desc(), Product.id.desc()),
-    }
-    if found is not None and filters.sort == "relevance":
-        ordering = (found.c.score.asc(), Product.id.desc())
-    else:
-        ordering = order.get(filters.sort, order["newest"])
-    return paginate(
-        stmt.order_by(*ordering),
-        page=filters.page,
-        per_page=per_page,
-        filters=filters,
-        count_stmt=count_stmt,
-    )
-
-
-def paginate(
-    stmt: sa.Select,
-    *,
-    page: int,
-    per_page: int,
-    filters: ListFilters | None = None,
-    count_stmt: sa.Select | None = None,
-) -> ProductPage:
-    """Count the select's rows (or count_stmt's, the same rows asked more cheaply), clamp the
-    page number, fetch that page as cards."""
-    counted = stmt if count_stmt is None else count_stmt
-    count = counted.with_only_columns(sa.func.count(Product.id), maintain_column_froms=True)
-    total = db.session.scalar(count.order_by(None)) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(page, 1), pages)
-    rows = cards(stmt.limit(per_page).offset((page - 1) * per_page)) if total else []
-    if filters is not None and page != filters.page:
-        filters = filters.with_page(page)
-    return ProductPage(cards=rows, total=total, page=page, pages=pages, filters=filters)
 
 
 @dataclass(frozen=True)
@@ -147,12 +69,8 @@ def artisan_page(*, slug: str, page: int = 1) -> ArtisanView:
     artisan = artisan_by_slug(slug)
     if artisan is None:
         raise NotFound(_("Perajin tidak ditemukan."))
-    stmt = (
-        visible_products(*CARD_COLUMNS)
-        .where(Product.artisan_id == artisan.id)
-        .order_by(Product.published_at.desc(), Product.id.desc())
-    )
-    return ArtisanView(artisan=artisan, products=paginate(stmt, page=page, per_page=PER_PAGE))
+    products = scope_page(list_index.NEWEST, list_index.scope_of(a=artisan.id), True, page)
+    return ArtisanView(artisan=artisan, products=products)
 
 
 @dataclass(frozen=True)
@@ -173,22 +91,15 @@ def home_page() -> HomeView:
         .order_by(Product.sold_count.desc(), Product.published_at.desc(), Product.id.desc())
         .limit(FEATURED)
     )
-    by_category = dict(
-        db.session.execute(
-            visible_products(Product.category_id, sa.func.count()).group_by(Product.category_id)
-        ).all()
-    )
-    by_province = db.session.execute(
-        visible_products(Artisan.province_code, sa.func.count())
-        .group_by(Artisan.province_code)
-        .order_by(Artisan.province_code)
-    ).all()
-    categories = [(c, by_category.get(c.id, 0)) for c in all_categories()]
+    # The list index counts every category's and province's list already (one query).
+    by_scope = list_index.counts(list_index.NEWEST, ("c", "p"))
+    categories = [(c, by_scope.get(f"c{c.id}", 0)) for c in all_categories()]
+    provinces = sorted((scope[1:], n) for scope, n in by_scope.items() if scope[0] == "p")
     return HomeView(
         featured=featured,
         categories=[(c, n) for c, n in categories if n],
-        provinces=[(code, n) for code, n in by_province],
-        total=sum(by_category.values()),
+        provinces=provinces,
+        total=sum(n for _c, n in categories),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, request, url_for
+from flask_babel import format_decimal
 from werkzeug.routing import BuildError
 
 from marketplace.cart.services import MAX_QUANTITY
@@ -81,3 +82,4 @@ def register(app: Flask) -> None:
     app.add_template_global(cart_add_url, "cart_add_url")
     app.add_template_global(STOCK_SHOWN_UP_TO, "stock_shown_up_to")
     app.add_template_global(quantity_max, "quantity_max")
+    app.add_template_global(format_decimal, "format_decimal")

@@ -54,6 +54,7 @@ DECODE_CONCURRENCY = 2
 DECODE_WAIT_SECONDS = 30
 
 SIZES = {"thumb": 240, "medium": 640, "large": 1280}  # longest side in pixels; never upscaled
+SIZES_SMALL_FIRST = sorted(SIZES.items(), key=lambda item: item[1])
 FORMATS = {"webp": "webp", "jpeg": "jpg"}  # format name -> file extension
 QUALITY = 80
 
@@ -349,8 +350,10 @@ def srcset(key: str, fmt: str = "webp", width: int | None = None, height: int | 
     Pass the stored width and height to get each variant's true width (portraits and small
     originals are narrower than the nominal sizes); sizes that came out the same are listed once.
     """
+    storage = get_storage()  # once: a list page asks for a srcset per card
     entries: dict[int, str] = {}
-    for size, longest in sorted(SIZES.items(), key=lambda item: item[1]):
+    for size, longest in SIZES_SMALL_FIRST:
         w = fit((width, height), longest)[0] if width and height else longest
-        entries.setdefault(w, photo_url(key, size, fmt))
+        if w not in entries:
+            entries[w] = storage.url(variant_path(key, size, fmt))
     return ", ".join(f"{url} {w}w" for w, url in entries.items())

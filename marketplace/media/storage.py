@@ -54,17 +54,22 @@ class LocalStorage:
     def __init__(self, root: str | os.PathLike, url_prefix: str = "/media"):
         """Store under root; URLs start with url_prefix (MEDIA_URL_PREFIX)."""
         self.root = Path(root)
+        self._root = str(self.root)
         self.url_prefix = url_prefix.rstrip("/")
 
     def local_path(self, path: str) -> Path:
         """The absolute file for a relative path, or UnsafePath if it would leave the root."""
+        return Path(self._joined(path))
+
+    def _joined(self, path: str) -> str:
+        """local_path() as a string (list pages ask for many URLs: no Path object for each)."""
         # safe_join refuses `..`, absolute paths and (on every OS) backslash separators.
         if not path or "\\" in path or "\x00" in path:
             raise UnsafePath(path)
-        joined = safe_join(str(self.root), path)
+        joined = safe_join(self._root, path)
         if joined is None:
             raise UnsafePath(path)
-        return Path(joined)
+        return joined
 
     def save(self, path: str, data: bytes) -> None:
         """Write to a temp file beside the target, flush it to disk, then rename it into place.
@@ -99,7 +104,7 @@ class LocalStorage:
 
     def url(self, path: str) -> str:
         """`/media/<path>` (or whatever MEDIA_URL_PREFIX says)."""
-        self.local_path(path)  # never hand out a URL for a path we would refuse to serve
+        self._joined(path)  # never hand out a URL for a path we would refuse to serve
         return f"{self.url_prefix}/{path}"
 
 
@@ -108,6 +113,12 @@ def get_storage() -> Storage:
     installed = current_app.extensions.get("media_storage")
     if installed is not None:
         return installed
-    return LocalStorage(
-        current_app.config["MEDIA_ROOT"], current_app.config.get("MEDIA_URL_PREFIX", "/media")
+    # Made once per app and settings (a list page asks for dozens of photo URLs).
+    settings = (
+        current_app.config["MEDIA_ROOT"],
+        current_app.config.get("MEDIA_URL_PREFIX", "/media"),
     )
+    made = current_app.extensions.get("media_local_storage")
+    if made is None or made[0] != settings:
+        made = current_app.extensions["media_local_storage"] = (settings, LocalStorage(*settings))
+    return made[1]

@@ -1,7 +1,7 @@
 """the catalog change log: a product's shown stock changed, for the page caches
 
 Revision ID: 20261202_changes
-Revises: 20261201_listing
+Revises: 20261202_related
 Create Date: 2026-12-02 01:30:00
 
 A sale that changes a product's shown stock used to bump the catalog version, which empties every
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "20261202_changes"
-down_revision = "20261201_listing"
+down_revision = "20261202_related"
 branch_labels = None
 depends_on = None
 
