@@ -208,6 +208,8 @@ def masked_query(req=None) -> str:
     req = req or request._get_current_object()
     if not req.query_string:
         return ""
+    if not any(SECRET_NAME.search(name) for name in req.args):  # as sent: nothing to mask
+        return req.query_string.decode("utf-8", "replace")[:MAX_LOGGED_URL]
     pairs = [
         (name, MASK if SECRET_NAME.search(name) else value)
         for name, value in req.args.items(multi=True)
