@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 
 from marketplace.catalog.cache import bump_catalog_version
 from marketplace.catalog.models import Category
@@ -75,13 +76,20 @@ def load_categories() -> int:
 
 
 def all_categories() -> list[CategoryInfo]:
-    """Every category in display order (one small query)."""
-    rows = db.session.execute(
-        sa.select(Category.id, Category.slug, Category.name_id, Category.name_en).order_by(
-            Category.position, Category.id
+    """Every category in display order (one small query, once per request)."""
+    # A list page asks twice (reading the category filter, then for the form); categories only
+    # change by `flask catalog load-categories`, never during a request.
+    memo = g.get("_catalog_categories") if has_request_context() else None
+    if memo is None:
+        rows = db.session.execute(
+            sa.select(Category.id, Category.slug, Category.name_id, Category.name_en).order_by(
+                Category.position, Category.id
+            )
         )
-    )
-    return [CategoryInfo(*row) for row in rows]
+        memo = [CategoryInfo(*row) for row in rows]
+        if has_request_context():
+            g._catalog_categories = memo
+    return list(memo)
 
 
 def category_by_slug(slug: str | None) -> CategoryInfo | None:
