@@ -302,3 +302,22 @@ def test_a_price_change_still_empties_every_page(app, catalog):
     for url in catalog.pages_of_b():
         assert not cached(client, url), url
     assert "Rp99.000" in visit(client, f"/products/{catalog.a.slug}")[1]
+
+
+def test_the_change_log_keeps_only_the_seqs_a_worker_may_still_read(ctx):
+    from marketplace.catalog.cache import (
+        LOG_KEPT,
+        PRUNE_EVERY,
+        CatalogChange,
+        CatalogState,
+        log_stock_changes,
+    )
+    from marketplace.db import atomic
+
+    with atomic():
+        db.session.add_all(CatalogChange(seq=seq, product_id=1) for seq in range(1, 6))
+        db.session.get(CatalogState, 1).change_seq = LOG_KEPT + PRUNE_EVERY - 1
+    with atomic():
+        log_stock_changes([(7, 6, 5)])  # takes seq LOG_KEPT + PRUNE_EVERY: prunes
+    rows = db.session.execute(sa.select(CatalogChange.seq, CatalogChange.product_id)).all()
+    assert rows == [(LOG_KEPT + PRUNE_EVERY, 7)]
