@@ -26,6 +26,7 @@ schema. Without --workdir everything is built in a temporary directory and remov
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -183,6 +184,8 @@ def urls(database_url: str, count: int) -> dict[str, list[str]]:
     filters += [{"province": p, "category": c} for p in provinces for c in categories]
     rng.shuffle(filters)
     words = search_words(products)
+    search_sorts = [None, "newest"]
+    busy = [(slug, n) for slug, n in artisans[:count] if n > PER_PAGE]
     kinds = {
         "list, first page": [url_of("/products", sort=sort) for sort in sorts],
         "list, page 300": [url_of("/products", sort=sort, page=min(300, pages)) for sort in sorts],
@@ -198,11 +201,11 @@ def urls(database_url: str, count: int) -> dict[str, list[str]]:
         "search, one word": [url_of("/products", q=word) for word in words[:count]],
         "search, two words": [url_of("/products", q=pair) for pair in search_pairs(products)],
         "search with a filter": [
-            url_of("/products", q=word, **rng.choice(filters[:50]), sort=rng.choice([None, "newest"]))
+            url_of("/products", q=word, **rng.choice(filters[:50]), sort=rng.choice(search_sorts))
             for word in rng.sample(words, min(count, len(words)))
         ],
         "artisan page": [url_of(f"/artisans/{slug}") for slug, _n in artisans[::10][:count]]
-        + [url_of(f"/artisans/{slug}", page=2) for slug, n in artisans[:count] if n > PER_PAGE][:10],
+        + [url_of(f"/artisans/{slug}", page=2) for slug, n in busy[:10]],
         "home page": ["/"],
         "product page": [
             f"/products/{row.slug}" for row in products[:: max(1, len(products) // count)]
@@ -245,10 +248,9 @@ def server_cpu(pids: list[int]) -> float:
     """Seconds of CPU the server processes have used (Linux /proc/<pid>/schedstat, in ns)."""
     total = 0
     for pid in pids:
-        try:
+        # Not on Linux, or the process is gone: it adds nothing.
+        with contextlib.suppress(OSError, ValueError, IndexError):
             total += int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
-        except (OSError, ValueError, IndexError):  # not on Linux, or the process is gone
-            pass
     return total / 1e9
 
 
@@ -260,6 +262,7 @@ def measure(database_url: str, workdir: Path, options) -> tuple[dict, dict, dict
     """
     os.environ.update(app_env(database_url, workdir))
     import reference
+
     from marketplace import create_app
 
     app = create_app("production")
