@@ -184,6 +184,8 @@ def urls(database_url: str, count: int) -> dict[str, list[str]]:
     filters += [{"province": p, "category": c} for p in provinces for c in categories]
     rng.shuffle(filters)
     words = search_words(products)
+    search_sorts = [None, "newest"]
+    busy = [(slug, n) for slug, n in artisans[:count] if n > PER_PAGE]
     kinds = {
         "list, first page": [url_of("/products", sort=sort) for sort in sorts],
         "list, page 300": [url_of("/products", sort=sort, page=min(300, pages)) for sort in sorts],
@@ -199,15 +201,11 @@ def urls(database_url: str, count: int) -> dict[str, list[str]]:
         "search, one word": [url_of("/products", q=word) for word in words[:count]],
         "search, two words": [url_of("/products", q=pair) for pair in search_pairs(products)],
         "search with a filter": [
-            url_of(
-                "/products", q=word, **rng.choice(filters[:50]), sort=rng.choice([None, "newest"])
-            )
+            url_of("/products", q=word, **rng.choice(filters[:50]), sort=rng.choice(search_sorts))
             for word in rng.sample(words, min(count, len(words)))
         ],
         "artisan page": [url_of(f"/artisans/{slug}") for slug, _n in artisans[::10][:count]]
-        + [url_of(f"/artisans/{slug}", page=2) for slug, n in artisans[:count] if n > PER_PAGE][
-            :10
-        ],
+        + [url_of(f"/artisans/{slug}", page=2) for slug, n in busy[:10]],
         "home page": ["/"],
         "product page": [
             f"/products/{row.slug}" for row in products[:: max(1, len(products) // count)]

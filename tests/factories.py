@@ -108,7 +108,9 @@ def make_product(
     weight_grams: int = 500,
     status: str = "active",
 ):
-    """A committed product; makes a verified artisan and a category when none are given."""
+    """A committed product, in the list and search indexes if buyers may see it; makes a verified
+    artisan and a category when none are given."""
+    from marketplace.catalog import search
     from marketplace.catalog.models import Product
     from marketplace.db import now_utc
 
@@ -131,4 +133,7 @@ def make_product(
             published_at=now_utc() if status == "active" else None,
         )
         db.session.add(product)
+        db.session.flush()
+        # As the shop's writers do: the lists and the search read their indexes.
+        search.reindex_product(product.id)
     return product

@@ -22,7 +22,7 @@ def load_categories_command():
 
 @catalog_cli.command("reindex")
 def reindex_command():
-    """Rebuild the product search index from the current data."""
+    """Rebuild the product search index and the list index from the current data."""
     from marketplace.catalog.search import rebuild_index
     from marketplace.db import atomic
 

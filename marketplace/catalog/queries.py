@@ -3,7 +3,9 @@
 THE rule (DESIGN.md section 4): a product is shown to buyers only while it is `active` and its
 artisan is `verified`. Every buyer-facing query (lists, search, counts, sitemap, product page,
 artisan page, related products, home) starts from visible_products() or, for artisans,
-visible_artisans(), so the rule cannot be forgotten in one place and kept in another.
+visible_artisans(), so the rule cannot be forgotten in one place and kept in another. The list
+index (list_index.py) that pages the lists is filled from visible_products() too, and the cards
+of every page are read back through it.
 
 The queries select plain columns into small frozen dataclasses rather than ORM objects: cheaper
 to build, safe to cache, and they can never lazy-load anything (no N+1, no private column).
